@@ -1,0 +1,20 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { SignUpForm } from '@/components/auth/sign-up-form';
+import { safeNextPath } from '@/lib/auth/safe-next-path';
+
+export const metadata: Metadata = { title: 'Create your account' };
+
+export default async function SignUpPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const next = safeNextPath((await searchParams).next);
+  return (
+    <>
+      <h1>Create your account</h1>
+      <p className="muted">You get a personal workspace for your bots; invite your team later.</p>
+      <SignUpForm next={next} />
+      <p className="auth__switch">
+        Already have an account? <Link href="/sign-in">Sign in</Link>
+      </p>
+    </>
+  );
+}

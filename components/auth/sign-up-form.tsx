@@ -1,0 +1,33 @@
+'use client';
+
+import { TextField } from '@/components/ui/text-field';
+import { useAuthForm } from '@/hooks/use-auth-form';
+import { signUpBody } from '@/lib/validation/auth';
+
+export function SignUpForm({ next }: { next: string }) {
+  const { errors, formError, pending, onSubmit } = useAuthForm({ schema: signUpBody, endpoint: '/api/v1/auth/sign-up', next });
+  return (
+    <form className="form" onSubmit={onSubmit} noValidate>
+      {formError ? (
+        <div className="alert alert--error" role="alert">
+          {formError}
+        </div>
+      ) : null}
+      <TextField label="Your name" name="name" autoComplete="name" autoFocus required maxLength={100} error={errors.name} />
+      <TextField label="Email" name="email" type="email" autoComplete="email" required error={errors.email} />
+      <TextField
+        label="Password"
+        name="password"
+        type="password"
+        autoComplete="new-password"
+        required
+        minLength={8}
+        hint="At least 8 characters."
+        error={errors.password}
+      />
+      <button className="button button--block" type="submit" disabled={pending}>
+        {pending ? 'Creating your account…' : 'Create account'}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,146 @@
+import type { Logger } from 'pino';
+import type { ZodType } from 'zod';
+import { authenticateRequest } from '@/lib/auth/authenticate';
+import type { Principal } from '@/lib/auth/principal';
+import { env } from '@/lib/env';
+import { AppError, errorBody, toAppError } from '@/lib/errors';
+import { clientIp } from '@/lib/http/client-ip';
+import { childLogger } from '@/lib/logger';
+import { rateLimiter, type RateLimitRule } from '@/lib/rate-limit/rate-limiter';
+
+const MAX_JSON_BODY_BYTES = 1_000_000;
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export interface RouteContext<TBody, TQuery, TParams, TPrincipal> {
+  req: Request;
+  body: TBody;
+  query: TQuery;
+  params: TParams;
+  principal: TPrincipal;
+  ip: string;
+  log: Logger;
+}
+
+/** A rate limit keyed by something known after parsing (IP, email, user id…). */
+export interface RouteRateLimit<TBody, TPrincipal> {
+  rule: RateLimitRule;
+  key: (ctx: { ip: string; body: TBody; principal: TPrincipal }) => string;
+}
+
+interface RouteOptions<TBody, TQuery, TPrincipal> {
+  body?: ZodType<TBody>;
+  query?: ZodType<TQuery>;
+  rateLimit?: RouteRateLimit<TBody, TPrincipal>[];
+}
+
+type NextRouteContext = { params: Promise<Record<string, string | string[]>> };
+type RouteHandler = (req: Request, ctx: NextRouteContext) => Promise<Response>;
+
+export function json(data: unknown, init: ResponseInit = {}): Response {
+  const headers = new Headers(init.headers);
+  if (!headers.has('cache-control')) headers.set('cache-control', 'no-store');
+  return Response.json(data, { ...init, headers });
+}
+
+export function errorResponse(err: AppError): Response {
+  const headers = new Headers({ 'cache-control': 'no-store' });
+  if (err.retryAfter !== undefined) headers.set('retry-after', String(err.retryAfter));
+  return Response.json(errorBody(err), { status: err.status, headers });
+}
+
+/** A route that requires a signed-in caller (cookie or bearer token). */
+export function withSession<TBody = undefined, TQuery = undefined, TParams = Record<string, string>>(
+  opts: RouteOptions<TBody, TQuery, Principal>,
+  handler: (ctx: RouteContext<TBody, TQuery, TParams, Principal>) => Promise<Response>,
+): RouteHandler {
+  return createRoute(opts, handler, true);
+}
+
+/** A route anyone may call (sign-in, sign-up, health). The principal is resolved when present. */
+export function withPublic<TBody = undefined, TQuery = undefined, TParams = Record<string, string>>(
+  opts: RouteOptions<TBody, TQuery, Principal | null>,
+  handler: (ctx: RouteContext<TBody, TQuery, TParams, Principal | null>) => Promise<Response>,
+): RouteHandler {
+  return createRoute(opts, handler, false);
+}
+
+function createRoute<TBody, TQuery, TParams, TPrincipal extends Principal | null>(
+  opts: RouteOptions<TBody, TQuery, TPrincipal>,
+  handler: (ctx: RouteContext<TBody, TQuery, TParams, TPrincipal>) => Promise<Response>,
+  requireSession: boolean,
+): RouteHandler {
+  return async (req, nextCtx) => {
+    const log = childLogger('api');
+    const url = new URL(req.url);
+    try {
+      checkOrigin(req);
+      const ip = clientIp(req);
+      const principal = (await authenticateRequest(req)) as TPrincipal;
+      if (requireSession && !principal) throw new AppError('unauthorized', 'Sign in to continue.');
+
+      const query = opts.query ? parse(opts.query, Object.fromEntries(url.searchParams)) : (undefined as TQuery);
+      const body = opts.body ? parse(opts.body, await readJson(req)) : (undefined as TBody);
+
+      for (const limit of opts.rateLimit ?? []) {
+        const result = rateLimiter().consume(limit.rule, limit.key({ ip, body, principal }));
+        if (!result.ok) {
+          throw new AppError('rate_limited', `Too many attempts. Try again in ${result.retryAfter} s.`, {
+            retryAfter: result.retryAfter,
+          });
+        }
+      }
+
+      const params = ((await nextCtx?.params) ?? {}) as TParams;
+      return await handler({ req, body, query, params, principal, ip, log });
+    } catch (err) {
+      const appErr = toAppError(err);
+      if (appErr.status >= 500) log.error({ err, method: req.method, path: url.pathname }, 'request failed');
+      return errorResponse(appErr);
+    }
+  };
+}
+
+function parse<T>(schema: ZodType<T>, input: unknown): T {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  throw new AppError('validation_failed', result.error.issues[0]?.message ?? 'Invalid input.', {
+    details: result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+  });
+}
+
+async function readJson(req: Request): Promise<unknown> {
+  const declared = Number(req.headers.get('content-length') ?? '0');
+  if (declared > MAX_JSON_BODY_BYTES) throw new AppError('payload_too_large', 'Request body is too large.');
+  const text = await req.text();
+  if (Buffer.byteLength(text) > MAX_JSON_BODY_BYTES) throw new AppError('payload_too_large', 'Request body is too large.');
+  if (text.trim() === '') throw new AppError('invalid_json', 'Request body must be JSON.');
+  try {
+    // JSON.parse never assigns through __proto__ (it becomes an own key, which zod then strips).
+    return JSON.parse(text);
+  } catch {
+    throw new AppError('invalid_json', 'Request body is not valid JSON.');
+  }
+}
+
+/**
+ * CSRF: a state-changing request carrying a browser Origin from another site is refused.
+ * SameSite=Lax already keeps the cookie off cross-site POSTs; this closes the rest.
+ */
+function checkOrigin(req: Request): void {
+  if (SAFE_METHODS.has(req.method)) return;
+  if (req.headers.get('sec-fetch-site') === 'cross-site') throw forbiddenOrigin();
+  const origin = req.headers.get('origin');
+  if (!origin) return;
+  const host = (env().TRUST_PROXY && req.headers.get('x-forwarded-host')) || req.headers.get('host');
+  let originHost: string;
+  try {
+    originHost = new URL(origin).host;
+  } catch {
+    throw forbiddenOrigin();
+  }
+  if (!host || originHost !== host) throw forbiddenOrigin();
+}
+
+function forbiddenOrigin(): AppError {
+  return new AppError('forbidden', 'Cross-site request refused.');
+}

@@ -1,0 +1,17 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { DbHandle } from './index';
+
+// Server-only: applies the drizzle-kit migrations at boot (never imported by route handlers).
+export const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+export async function migrateDb(handle: DbHandle): Promise<void> {
+  const config = { migrationsFolder: MIGRATIONS_DIR, migrationsSchema: 'drizzle' };
+  if (handle.kind === 'pglite') {
+    const { migrate } = await import('drizzle-orm/pglite/migrator');
+    await migrate(handle.db as never, config);
+  } else {
+    const { migrate } = await import('drizzle-orm/node-postgres/migrator');
+    await migrate(handle.db as never, config);
+  }
+}

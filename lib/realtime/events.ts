@@ -1,0 +1,131 @@
+// The realtime contract (DESIGN.md section 2), imported by the server and the browser alike.
+// Every server→client payload carries an ISO-8601 `timestamp`.
+
+import type { ErrorCode } from '@/lib/errors';
+
+export type SessionStatus =
+  | 'DISCONNECTED'
+  | 'STARTING'
+  | 'QR_REQUIRED'
+  | 'CONNECTED'
+  | 'RECONNECTING'
+  | 'LOGGED_OUT'
+  | 'ERROR';
+
+export interface SessionSnapshot {
+  botId: string;
+  sessionId: string;
+  status: SessionStatus;
+  qrCode?: string;
+  qrExpiresAt?: string;
+  pairingCode?: string;
+  phoneNumber?: string;
+  displayName?: string;
+}
+
+export type MessageDeliveryStatus = 'sent' | 'delivered' | 'read' | 'failed';
+
+export interface ConnectedPayload {
+  userId: string;
+  workspaceIds: string[];
+  timestamp: string;
+}
+
+export interface QrCodeUpdatedPayload {
+  botId: string;
+  sessionId: string;
+  qrCode: string;
+  status: 'QR_REQUIRED';
+  expiresAt: string;
+  attempt: number;
+  timestamp: string;
+}
+
+export interface PairingCodeUpdatedPayload {
+  botId: string;
+  sessionId: string;
+  code: string;
+  expiresAt: string;
+  timestamp: string;
+}
+
+export interface SessionStatusChangedPayload {
+  botId: string;
+  sessionId: string;
+  status: SessionStatus;
+  phoneNumber?: string;
+  displayName?: string;
+  reason?: string;
+  timestamp: string;
+}
+
+export interface ConnectionErrorPayload {
+  botId: string;
+  sessionId: string;
+  code: string;
+  error: string;
+  timestamp: string;
+}
+
+export interface BotStatusUpdatePayload {
+  botId: string;
+  name: string;
+  status: SessionStatus;
+  phoneNumber?: string;
+  displayName?: string;
+  stats: Record<string, number>;
+  timestamp: string;
+}
+
+export interface MessageStatusUpdatedPayload {
+  conversationId: string;
+  messageId: string;
+  status: MessageDeliveryStatus;
+  timestamp: string;
+}
+
+/** Not in DESIGN section 2's table yet: a workspace was renamed (settings page → every member's header). */
+export interface WorkspaceUpdatedPayload {
+  workspaceId: string;
+  name: string;
+  timestamp: string;
+}
+
+export interface ServerToClientEvents {
+  connected: (payload: ConnectedPayload) => void;
+  qr_code_updated: (payload: QrCodeUpdatedPayload) => void;
+  pairing_code_updated: (payload: PairingCodeUpdatedPayload) => void;
+  session_status_changed: (payload: SessionStatusChangedPayload) => void;
+  connection_error: (payload: ConnectionErrorPayload) => void;
+  bot_status_update: (payload: BotStatusUpdatePayload) => void;
+  workspace_updated: (payload: WorkspaceUpdatedPayload) => void;
+}
+
+export type ServerEventName = keyof ServerToClientEvents;
+export type ServerEventPayload<E extends ServerEventName> = Parameters<ServerToClientEvents[E]>[0];
+
+export type Ack<T> = { ok: true; data: T } | { ok: false; error: { code: ErrorCode; message: string } };
+
+/** Client→server events; handlers arrive with the sessions issue. Each acks with `Ack<T>`. */
+export interface ClientToServerEvents {
+  subscribe_session: (payload: { botId: string }, ack: (res: Ack<SessionSnapshot>) => void) => void;
+  unsubscribe_session: (payload: { botId: string }, ack: (res: Ack<{ botId: string }>) => void) => void;
+  trigger_whatsapp_connection: (
+    payload: { botId: string; method: 'qr' | 'pairing_code'; phoneNumber?: string },
+    ack: (res: Ack<SessionSnapshot>) => void,
+  ) => void;
+  disconnect_whatsapp: (payload: { botId: string }, ack: (res: Ack<SessionSnapshot>) => void) => void;
+}
+
+// Room names, in one place so nobody spells them twice.
+export const rooms = {
+  user: (userId: string) => `user:${userId}`,
+  workspace: (workspaceId: string) => `workspace:${workspaceId}`,
+  session: (botId: string) => `session:${botId}`,
+  /** Every socket opened with one browser session, so signing out can close them. */
+  authSession: (sessionId: string) => `auth:${sessionId}`,
+} as const;
+
+export function nowIso(): string {
+  return new Date().toISOString();
+}

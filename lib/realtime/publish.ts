@@ -1,0 +1,51 @@
+import { childLogger } from '@/lib/logger';
+import type { ServerEventName, ServerEventPayload } from './events';
+
+/**
+ * What the custom server exposes to the rest of the process. Route handlers are bundled apart
+ * from server/index.ts, so module singletons are not shared: the server installs this on
+ * globalThis at boot and `publish()` reads it from there.
+ */
+export interface RealtimeFacade {
+  publish<E extends ServerEventName>(rooms: string | readonly string[], event: E, payload: ServerEventPayload<E>): void;
+  /** Closes every socket in the rooms (e.g. all tabs of a browser session that signed out). */
+  disconnectRooms(rooms: string | readonly string[]): void;
+  connectionCount(): number;
+}
+
+const KEY = Symbol.for('parley.realtime');
+type Holder = { [KEY]?: RealtimeFacade };
+
+export function installRealtime(facade: RealtimeFacade | undefined): void {
+  const g = globalThis as Holder;
+  if (facade) g[KEY] = facade;
+  else delete g[KEY];
+}
+
+export function getRealtime(): RealtimeFacade | undefined {
+  return (globalThis as Holder)[KEY];
+}
+
+let warned = false;
+
+/** The one publish path. Returns false when no realtime server runs in this process. */
+export function publish<E extends ServerEventName>(
+  rooms: string | readonly string[],
+  event: E,
+  payload: ServerEventPayload<E>,
+): boolean {
+  const facade = getRealtime();
+  if (!facade) {
+    if (!warned) {
+      warned = true;
+      childLogger('realtime').warn({ event }, 'no realtime server in this process (start Parley with `npm run dev` or `npm start`); event dropped');
+    }
+    return false;
+  }
+  facade.publish(rooms, event, payload);
+  return true;
+}
+
+export function disconnectRooms(rooms: string | readonly string[]): void {
+  getRealtime()?.disconnectRooms(rooms);
+}

@@ -1,0 +1,45 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import { CLIENT_IP_HEADER } from '@/lib/http/client-ip';
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+/**
+ * Wraps the Next.js handler: waits until Next is prepared, stamps the peer address for rate
+ * limits (replacing any client-sent value, so it cannot be forged), and logs API requests
+ * by path only (query strings may carry credentials).
+ */
+export function createRequestHandler(opts: { ready: Promise<Handler>; trustProxy: boolean; log: Logger }) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const started = performance.now();
+    req.headers[CLIENT_IP_HEADER] = clientAddress(req, opts.trustProxy);
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    if (path.startsWith('/api/')) {
+      res.once('finish', () => {
+        opts.log.info({ method: req.method, path, status: res.statusCode, ms: Math.round(performance.now() - started) }, 'request');
+      });
+    }
+    try {
+      const handle = await opts.ready;
+      await handle(req, res);
+    } catch (err) {
+      opts.log.error({ err, path }, 'unhandled request error');
+      if (!res.headersSent) {
+        res.statusCode = 500;
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ error: { code: 'internal', message: 'Something went wrong on our side. Please try again.' } }));
+      } else {
+        res.destroy();
+      }
+    }
+  };
+}
+
+function clientAddress(req: IncomingMessage, trustProxy: boolean): string {
+  if (trustProxy) {
+    const forwarded = req.headers['x-forwarded-for'];
+    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
+    if (first) return first;
+  }
+  return req.socket.remoteAddress ?? 'unknown';
+}

@@ -1,0 +1,97 @@
+import type { Server as HttpServer } from 'node:http';
+import type { Logger } from 'pino';
+import { Server, type Socket } from 'socket.io';
+import type { Credentials } from '@/lib/auth/authenticate';
+import { workspaceIds, type Principal } from '@/lib/auth/principal';
+import { nowIso, rooms, type ClientToServerEvents, type ServerToClientEvents } from '@/lib/realtime/events';
+import type { RealtimeFacade } from '@/lib/realtime/publish';
+
+export interface SocketData {
+  principal: Principal;
+}
+
+export type ParleyServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type ParleySocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+export interface RealtimeServer {
+  io: ParleyServer;
+  facade: RealtimeFacade;
+  close(): Promise<void>;
+}
+
+export interface RealtimeOptions {
+  authenticate: (creds: Credentials) => Promise<Principal | null>;
+  log: Logger;
+}
+
+/** Socket.IO on the app's one http.Server: auth middleware, rooms, and the publish facade. */
+export function createRealtimeServer(httpServer: HttpServer, opts: RealtimeOptions): RealtimeServer {
+  const io: ParleyServer = new Server(httpServer, {
+    serveClient: false,
+    // Client events are tiny; anything bigger is abuse.
+    maxHttpBufferSize: 100_000,
+    // Next.js handles its own upgrades (dev HMR); engine.io must not destroy them.
+    destroyUpgrade: false,
+    perMessageDeflate: false,
+  });
+
+  const expiryTimers = new WeakMap<ParleySocket, NodeJS.Timeout>();
+
+  io.use(async (socket, next) => {
+    const raw: unknown = socket.handshake.auth?.token;
+    const token = typeof raw === 'string' ? raw : undefined;
+    try {
+      const principal = await opts.authenticate({ cookieHeader: socket.handshake.headers.cookie, token });
+      if (!principal) return next(new Error('unauthorized'));
+      socket.data.principal = principal;
+      next();
+    } catch (err) {
+      // The database is down, not the caller's fault: a distinct code so clients retry.
+      opts.log.error({ err }, 'socket authentication failed');
+      next(new Error('unavailable'));
+    }
+  });
+
+  io.on('connection', (socket) => {
+    const { principal } = socket.data;
+    const workspaces = workspaceIds(principal);
+    void socket.join([
+      rooms.user(principal.userId),
+      rooms.authSession(principal.sessionId),
+      ...workspaces.map(rooms.workspace),
+    ]);
+
+    // A token authorizes the handshake only until it expires; the client reconnects with a fresh one.
+    if (principal.expiresAt) {
+      const ms = principal.expiresAt.getTime() - Date.now();
+      const timer = setTimeout(() => socket.disconnect(true), Math.max(0, Math.min(ms, 2 ** 31 - 1)));
+      expiryTimers.set(socket, timer);
+      socket.once('disconnect', () => clearTimeout(timer));
+    }
+
+    socket.emit('connected', { userId: principal.userId, workspaceIds: workspaces, timestamp: nowIso() });
+    opts.log.debug({ socketId: socket.id, userId: principal.userId, transport: socket.conn.transport.name }, 'socket connected');
+    socket.once('disconnect', (reason) => opts.log.debug({ socketId: socket.id, reason }, 'socket disconnected'));
+  });
+
+  const facade: RealtimeFacade = {
+    publish(target, event, payload) {
+      // Spread keeps the typed emit happy for every event in the map.
+      (io.to(target as string | string[]).emit as (ev: string, p: unknown) => boolean)(event, payload);
+    },
+    disconnectRooms(target) {
+      io.in(target as string | string[]).disconnectSockets(true);
+    },
+    // Authenticated sockets (engine-level clients include refused handshakes).
+    connectionCount: () => io.of('/').sockets.size,
+  };
+
+  return {
+    io,
+    facade,
+    close: () =>
+      new Promise<void>((resolve) => {
+        io.close(() => resolve());
+      }),
+  };
+}
