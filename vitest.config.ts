@@ -23,11 +23,11 @@ export default defineConfig({
       },
       {
         resolve: { alias },
-        esbuild: { jsx: 'automatic' },
         test: {
           name: 'components',
           environment: 'jsdom',
           include: ['components/**/*.test.tsx', 'hooks/**/*.test.ts', 'hooks/**/*.test.tsx'],
+          maxWorkers: 2,
           testTimeout: 20_000,
         },
       },

@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { EmptyIcon } from '@/components/ui/empty-icon';
 import Link from 'next/link';
 
 export const metadata: Metadata = { title: 'Dashboard' };
@@ -13,9 +14,7 @@ export default function DashboardPage() {
         </div>
       </div>
       <section className="card empty-state" aria-labelledby="no-bots">
-        <div className="empty-state__icon" aria-hidden="true">
-          💬
-        </div>
+        <EmptyIcon name="chat" />
         <h2 id="no-bots">No bots yet</h2>
         <p>Create a bot, link its WhatsApp account by scanning a QR code, and it starts answering your contacts.</p>
         <Link className="button" href="/bots/new">

@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { EmptyIcon } from '@/components/ui/empty-icon';
 
 export const metadata: Metadata = { title: 'Inbox' };
 
@@ -12,9 +13,7 @@ export default function InboxPage() {
         </div>
       </div>
       <section className="card empty-state" aria-labelledby="no-conversations">
-        <div className="empty-state__icon" aria-hidden="true">
-          📥
-        </div>
+        <EmptyIcon name="inbox" />
         <h2 id="no-conversations">No conversations yet</h2>
         <p>When contacts write to one of your linked bots, their conversations appear here instantly.</p>
       </section>

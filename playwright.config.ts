@@ -1,0 +1,68 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, defineConfig, devices } from '@playwright/test';
+
+// Playwright's own browser cannot be downloaded on these machines: use Debian's Chromium when
+// the bundled one is absent (.ci/run installs it).
+const bundled = chromium.executablePath();
+const executablePath = existsSync(bundled) ? undefined : '/usr/bin/chromium';
+
+const port = Number(process.env.E2E_PORT ?? 3217);
+const baseURL = `http://localhost:${port}`;
+// A fresh embedded database per run, so tests never see each other's accounts from earlier runs.
+const dataDir = path.resolve('.test-artifacts', `e2e-${process.env.E2E_RUN_ID ?? Date.now()}`);
+process.env.E2E_RUN_ID ??= String(Date.now());
+
+export default defineConfig({
+  testDir: './e2e',
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: process.env.CI ? [['list']] : [['list']],
+  outputDir: '.test-artifacts/playwright',
+  use: {
+    baseURL,
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+  },
+  projects: [
+    {
+      name: 'chromium',
+      use: {
+        ...devices['Desktop Chrome'],
+        launchOptions: {
+          executablePath,
+          args: [
+            '--no-sandbox',
+            '--disable-gpu',
+            '--disable-dev-shm-usage',
+            '--disable-background-networking',
+            '--disable-component-update',
+            '--disable-sync',
+            '--no-first-run',
+            '--disable-quic',
+          ],
+        },
+      },
+    },
+  ],
+  webServer: {
+    // The production server exactly as `npm start` runs it (npm test builds first).
+    command: 'node --import tsx server/start.ts',
+    url: `${baseURL}/api/health`,
+    timeout: 180_000,
+    reuseExistingServer: false,
+    stdout: 'ignore',
+    stderr: 'pipe',
+    env: {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+      NEXT_TELEMETRY_DISABLED: '1',
+      APP_SECRET: 'e2e-secret-e2e-secret-e2e-secret-e2e-secret',
+    },
+  },
+});
