@@ -2,7 +2,7 @@ import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, dial, nextEvent } from '@/test/http-client';
 import { type RunningServer, startServer } from '@/test/spawn-server';
-import { createPostgresDatabase, shouldRunPostgres, type TestDatabase } from '@/test/test-db';
+import { createPostgresDatabase, shouldRunPostgres, TEST_PG_URL, type TestDatabase } from '@/test/test-db';
 
 // The real custom server, booted as `npm start` / `npm run dev` boot it, on port 0.
 
@@ -185,6 +185,27 @@ describe.each([
     expect(page.status).toBe(200);
     expect(page.headers.get('x-frame-options')).toBe('DENY');
     expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+  });
+
+  it.runIf(postgres)('health answers 503 while the database refuses connections, and recovers on its own', async () => {
+    const pg = (await import('pg')).default;
+    const admin = new pg.Client({ connectionString: TEST_PG_URL });
+    await admin.connect();
+    const name = new URL(database!.url).pathname.slice(1);
+    try {
+      await admin.query(`alter database ${name} allow_connections false`);
+      await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1', [name]);
+      const down = await fetch(`${server.url}/api/health`);
+      expect(down.status).toBe(503);
+      expect(await down.json()).toMatchObject({ status: 'degraded', db: 'down' });
+    } finally {
+      await admin.query(`alter database ${name} allow_connections true`);
+      await admin.end();
+    }
+    const up = await fetch(`${server.url}/api/health`);
+    expect(up.status).toBe(200);
+    // And real work resumes: a sign-up goes through again.
+    await signUp(server.url, 'after-outage@example.com');
   });
 
   it('shuts down gracefully on SIGTERM: sockets closed, exit code 0', async () => {
