@@ -12,7 +12,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           environment: 'node',
-          include: ['lib/**/*.test.ts', 'server/**/*.test.ts'],
+          include: ['lib/**/*.test.ts', 'server/**/*.test.ts', 'app/**/*.test.ts'],
           exclude: ['**/*.integration.test.ts'],
           // PGlite and PostgreSQL tests open real databases; two cores, so keep the pool small.
           pool: 'forks',
