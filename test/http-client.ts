@@ -33,13 +33,14 @@ export class Client {
 
 export type Dialed = { ok: true; socket: Socket; connected: ConnectedPayload } | { ok: false; message: string };
 
-export function dial(base: string, opts: { cookie?: string; token?: string }): Promise<Dialed> {
+/** One Socket.IO handshake, no retries: resolves with the greeting or the refusal code. */
+export function dial(base: string, opts: { cookie?: string; token?: unknown }): Promise<Dialed> {
   return new Promise((resolve) => {
     const socket = io(base, {
       transports: ['websocket'],
       reconnection: false,
       extraHeaders: opts.cookie ? { cookie: opts.cookie } : undefined,
-      auth: opts.token ? { token: opts.token } : undefined,
+      auth: opts.token === undefined ? undefined : { token: opts.token },
     });
     socket.once('connected', (connected: ConnectedPayload) => resolve({ ok: true, socket, connected }));
     socket.once('connect_error', (err) => {

@@ -52,18 +52,30 @@ function WorkspaceListener() {
   return <span data-testid="name">{name}</span>;
 }
 
+function strictTree() {
+  return (
+    <StrictMode>
+      <UnifiedWebSocketProvider options={{ url, auth: { token: 'good' } }}>
+        <ConnectionIndicator />
+        <WorkspaceListener />
+      </UnifiedWebSocketProvider>
+    </StrictMode>
+  );
+}
+
+function renderIndicator(token: string) {
+  return render(
+    <UnifiedWebSocketProvider options={{ url, auth: { token } }}>
+      <ConnectionIndicator />
+    </UnifiedWebSocketProvider>,
+  );
+}
+
 describe('UnifiedWebSocketProvider', () => {
   it('opens exactly one connection under StrictMode and shows Live', async () => {
     handshakes = 0;
     upgrades = 0;
-    const view = render(
-      <StrictMode>
-        <UnifiedWebSocketProvider options={{ url, auth: { token: 'good' } }}>
-          <ConnectionIndicator />
-          <WorkspaceListener />
-        </UnifiedWebSocketProvider>
-      </StrictMode>,
-    );
+    const view = render(strictTree());
     await waitFor(() => expect(screen.getByRole('status').textContent).toContain('Live'));
     await new Promise((r) => setTimeout(r, 200));
     expect(upgrades).toBe(1);
@@ -71,14 +83,7 @@ describe('UnifiedWebSocketProvider', () => {
     expect(realtime.facade.connectionCount()).toBe(1);
 
     // Re-rendering with new handlers keeps the same single connection.
-    view.rerender(
-      <StrictMode>
-        <UnifiedWebSocketProvider options={{ url, auth: { token: 'good' } }}>
-          <ConnectionIndicator />
-          <WorkspaceListener />
-        </UnifiedWebSocketProvider>
-      </StrictMode>,
-    );
+    view.rerender(strictTree());
     act(() => {
       publish('workspace:w1', 'workspace_updated', { workspaceId: 'w1', name: 'Renamed live', timestamp: new Date().toISOString() });
     });
@@ -91,22 +96,14 @@ describe('UnifiedWebSocketProvider', () => {
   });
 
   it('shows "Signed out" when the server refuses the credentials', async () => {
-    const view = render(
-      <UnifiedWebSocketProvider options={{ url, auth: { token: 'bad' } }}>
-        <ConnectionIndicator />
-      </UnifiedWebSocketProvider>,
-    );
+    const view = renderIndicator('bad');
     await waitFor(() => expect(screen.getByRole('status').textContent).toContain('Signed out'));
     expect(screen.getByRole('status').getAttribute('href')).toBe('/sign-in');
     view.unmount();
   });
 
   it('shows Reconnecting when the server drops the connection, and Live again after it returns', async () => {
-    const view = render(
-      <UnifiedWebSocketProvider options={{ url, auth: { token: 'good' } }}>
-        <ConnectionIndicator />
-      </UnifiedWebSocketProvider>,
-    );
+    const view = renderIndicator('good');
     await waitFor(() => expect(screen.getByRole('status').textContent).toContain('Live'));
     act(() => realtime.facade.disconnectRooms('user:u1'));
     await waitFor(() => expect(screen.getByRole('status').textContent).toContain('Reconnecting'));

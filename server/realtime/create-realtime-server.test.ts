@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
-import { io as connect, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { authenticate } from '@/lib/auth/authenticate';
 import { signAccessToken } from '@/lib/auth/tokens';
@@ -12,6 +12,7 @@ import { issueToken } from '@/lib/services/auth/issue-token';
 import { signOut } from '@/lib/services/auth/sign-out';
 import { signUp, type SignUpResult } from '@/lib/services/auth/sign-up';
 import { installRealtime, publish } from '@/lib/realtime/publish';
+import { dial, nextEvent } from '@/test/http-client';
 import { setupTestEnv } from '@/test/setup-env';
 import { openTestDb } from '@/test/test-db';
 import { createRealtimeServer, type RealtimeServer } from './create-realtime-server';
@@ -49,39 +50,14 @@ afterAll(async () => {
   await handle.close();
 });
 
-type Outcome = { ok: true; socket: Socket; connected: ConnectedPayload } | { ok: false; message: string };
-
-function dial(opts: { cookie?: string; token?: unknown }): Promise<Outcome> {
-  return new Promise((resolve) => {
-    const socket = connect(url, {
-      transports: ['websocket'],
-      reconnection: false,
-      extraHeaders: opts.cookie ? { cookie: opts.cookie } : undefined,
-      auth: opts.token === undefined ? undefined : { token: opts.token },
-    });
-    open.push(socket);
-    socket.once('connected', (connected) => resolve({ ok: true, socket, connected }));
-    socket.once('connect_error', (err) => resolve({ ok: false, message: err.message }));
-  });
-}
-
 async function dialOk(opts: { cookie?: string; token?: unknown }): Promise<{ socket: Socket; connected: ConnectedPayload }> {
-  const out = await dial(opts);
+  const out = await dial(url, opts);
   if (!out.ok) throw new Error(`connection refused: ${out.message}`);
+  open.push(out.socket);
   return out;
 }
 
 const cookieOf = (u: SignUpResult) => `parley_session=${u.session.secret}`;
-
-function nextEvent<T>(socket: Socket, event: string, ms = 2000): Promise<T | 'timeout'> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve('timeout'), ms);
-    socket.once(event, (payload: T) => {
-      clearTimeout(timer);
-      resolve(payload);
-    });
-  });
-}
 
 describe('Socket.IO handshake', () => {
   it('accepts the session cookie and greets with connected { userId, workspaceIds, timestamp }', async () => {
@@ -103,15 +79,15 @@ describe('Socket.IO handshake', () => {
     ['a garbage token', { token: 'nope' }],
     ['a non-string token', { token: { $gt: '' } }],
   ])('refuses %s with connect_error "unauthorized"', async (_name, opts) => {
-    expect(await dial(opts)).toEqual({ ok: false, message: 'unauthorized' });
+    expect(await dial(url, opts)).toEqual({ ok: false, message: 'unauthorized' });
   });
 
   it('refuses an expired token and one signed with another key', async () => {
     const claims = { userId: alice.user.id, sessionId: alice.session.id };
     const expired = await signAccessToken(claims, { ttlSeconds: 60, now: new Date(Date.now() - 3_600_000), key: deriveKey('access-token-signing') });
-    expect(await dial({ token: expired.token })).toEqual({ ok: false, message: 'unauthorized' });
+    expect(await dial(url, { token: expired.token })).toEqual({ ok: false, message: 'unauthorized' });
     const otherKey = await signAccessToken(claims, { ttlSeconds: 60, key: new Uint8Array(32).fill(7) });
-    expect(await dial({ token: otherKey.token })).toEqual({ ok: false, message: 'unauthorized' });
+    expect(await dial(url, { token: otherKey.token })).toEqual({ ok: false, message: 'unauthorized' });
   });
 
   it('allows many sockets per user (several tabs), never replacing one with another', async () => {
@@ -159,13 +135,13 @@ describe('rooms and the publish path', () => {
     await signOut({ sessionId: carol.session.id });
     expect(await closed).toBe('io server disconnect');
     expect(other.socket.connected).toBe(true);
-    expect(await dial({ cookie: cookieOf(carol) })).toEqual({ ok: false, message: 'unauthorized' });
+    expect(await dial(url, { cookie: cookieOf(carol) })).toEqual({ ok: false, message: 'unauthorized' });
   });
 
   it('counts live connections for health and metrics', async () => {
     await vi.waitFor(() => expect(realtime.facade.connectionCount()).toBe(0));
     const { socket } = await dialOk({ cookie: cookieOf(alice) });
-    await dial({});
+    await dial(url, {});
     expect(realtime.facade.connectionCount()).toBe(1);
     socket.disconnect();
     await vi.waitFor(() => expect(realtime.facade.connectionCount()).toBe(0));
