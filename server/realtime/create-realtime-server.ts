@@ -35,8 +35,6 @@ export function createRealtimeServer(httpServer: HttpServer, opts: RealtimeOptio
     perMessageDeflate: false,
   });
 
-  const expiryTimers = new WeakMap<ParleySocket, NodeJS.Timeout>();
-
   io.use(async (socket, next) => {
     const raw: unknown = socket.handshake.auth?.token;
     const token = typeof raw === 'string' ? raw : undefined;
@@ -65,7 +63,6 @@ export function createRealtimeServer(httpServer: HttpServer, opts: RealtimeOptio
     if (principal.expiresAt) {
       const ms = principal.expiresAt.getTime() - Date.now();
       const timer = setTimeout(() => socket.disconnect(true), Math.max(0, Math.min(ms, 2 ** 31 - 1)));
-      expiryTimers.set(socket, timer);
       socket.once('disconnect', () => clearTimeout(timer));
     }
 
