@@ -1,6 +1,6 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Logger } from 'pino';
-import { Server, type Socket } from 'socket.io';
+import { Server } from 'socket.io';
 import type { Credentials } from '@/lib/auth/authenticate';
 import { workspaceIds, type Principal } from '@/lib/auth/principal';
 import { nowIso, rooms, type ClientToServerEvents, type ServerToClientEvents } from '@/lib/realtime/events';
@@ -11,7 +11,6 @@ export interface SocketData {
 }
 
 export type ParleyServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-export type ParleySocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 export interface RealtimeServer {
   io: ParleyServer;
