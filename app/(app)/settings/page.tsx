@@ -1,15 +1,14 @@
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { WorkspaceNameForm } from '@/components/settings/workspace-name-form';
-import { currentPrincipal } from '@/lib/auth/current-principal';
-import { getAccount } from '@/lib/services/auth/get-account';
+import { currentAccount } from '@/lib/auth/current-principal';
 
 export const metadata: Metadata = { title: 'Settings' };
 
 export default async function SettingsPage() {
-  const principal = await currentPrincipal();
-  if (!principal) redirect('/sign-in');
-  const { user, workspaces } = await getAccount({ principal });
+  const current = await currentAccount();
+  if (!current) redirect('/sign-in');
+  const { user, workspaces } = current.account;
   const workspace = workspaces[0];
   const canRename = workspace?.role === 'owner' || workspace?.role === 'admin';
   return (
