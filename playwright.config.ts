@@ -10,8 +10,9 @@ const executablePath = existsSync(bundled) ? undefined : '/usr/bin/chromium';
 const port = Number(process.env.E2E_PORT ?? 3217);
 const baseURL = `http://localhost:${port}`;
 // A fresh embedded database per run, so tests never see each other's accounts from earlier runs.
-const dataDir = path.resolve('.test-artifacts', `e2e-${process.env.E2E_RUN_ID ?? Date.now()}`);
+// The id goes into the env so worker processes, which load this file again, agree on it.
 process.env.E2E_RUN_ID ??= String(Date.now());
+const dataDir = path.resolve('.test-artifacts', `e2e-${process.env.E2E_RUN_ID}`);
 
 export default defineConfig({
   testDir: './e2e',
@@ -20,7 +21,7 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   retries: 0,
-  reporter: process.env.CI ? [['list']] : [['list']],
+  reporter: 'list',
   outputDir: '.test-artifacts/playwright',
   use: {
     baseURL,

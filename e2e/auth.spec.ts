@@ -1,4 +1,5 @@
 import { expect, test } from './fixtures';
+import { AppShell } from './pages/app-shell';
 
 test('sign up → empty dashboard with a live connection → sign out → back at sign-in', async ({ page, signUpPage, shell, dashboard, signInPage, newUser }) => {
   await signUpPage.goto();
@@ -60,13 +61,12 @@ test('one WebSocket per tab across client-side navigation', async ({ page, signU
   expect(sockets).toHaveLength(1);
 });
 
-test('renaming the workspace updates another open tab live, without reload', async ({ page, context, signUpPage, dashboard, settings, newUser }) => {
+test('renaming the workspace updates another open tab live, without reload', async ({ context, signUpPage, dashboard, settings, shell, newUser }) => {
   await signUpPage.goto();
   await signUpPage.signUp(newUser);
   await dashboard.expectEmpty();
 
   const other = await context.newPage();
-  const { AppShell } = await import('./pages/app-shell');
   const otherShell = new AppShell(other);
   await other.goto('/inbox');
   await otherShell.expectLive();
@@ -74,5 +74,5 @@ test('renaming the workspace updates another open tab live, without reload', asy
   await settings.goto();
   await settings.renameWorkspace('Front desk');
   await expect(otherShell.workspaceName()).toHaveText('Front desk');
-  await expect(page.getByTestId('workspace-name')).toHaveText('Front desk');
+  await expect(shell.workspaceName()).toHaveText('Front desk');
 });

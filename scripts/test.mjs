@@ -15,61 +15,57 @@ const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const steps = [];
 
-function run(name, cmd, args, extraEnv = {}) {
+/**
+ * Runs one step. `report` adds the step's test counts; a failed step whose report shows no
+ * failing test (type errors, lint, a crash before any report) still counts as one failure.
+ */
+function step(name, cmd, args, { extraEnv = {}, report } = {}) {
   console.log(`\n━━ ${name} ━━ ${[path.basename(cmd), ...args].join(' ')}`);
+  const failedBefore = totals.failed;
   const started = Date.now();
   const result = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...env, ...extraEnv } });
   const ok = result.status === 0;
   steps.push({ name, ok, seconds: (Date.now() - started) / 1000 });
+  report?.();
+  if (!ok && totals.failed === failedBefore) totals.failed += 1;
   return ok;
 }
 
-/** A failed step whose report shows no failing test (type errors, lint, a crash) still counts as one. */
-function countStep(ok, failedBefore) {
-  if (!ok && totals.failed === failedBefore) totals.failed += 1;
-}
-
 function countVitest(file) {
-  if (!existsSync(file)) return false;
+  if (!existsSync(file)) return;
   const r = JSON.parse(readFileSync(file, 'utf8'));
   totals.passed += r.numPassedTests;
   totals.failed += r.numFailedTests;
   totals.skipped += r.numPendingTests + r.numTodoTests;
-  return true;
 }
 
 function countPlaywright(file) {
-  if (!existsSync(file)) return false;
+  if (!existsSync(file)) return;
   const { stats } = JSON.parse(readFileSync(file, 'utf8'));
   totals.passed += stats.expected + stats.flaky;
   totals.failed += stats.unexpected;
   totals.skipped += stats.skipped;
-  return true;
 }
 
 function vitest(name, projects, out) {
   rmSync(out, { force: true });
-  const failedBefore = totals.failed;
-  const ok = run(name, bin('vitest'), ['run', ...projects.flatMap((p) => ['--project', p]), '--reporter=default', '--reporter=json', `--outputFile.json=${out}`]);
-  countVitest(out);
-  countStep(ok, failedBefore);
+  const args = ['run', ...projects.flatMap((p) => ['--project', p]), '--reporter=default', '--reporter=json', `--outputFile.json=${out}`];
+  step(name, bin('vitest'), args, { report: () => countVitest(out) });
 }
 
-countStep(run('type-check', bin('tsc'), ['--noEmit']), totals.failed);
-countStep(run('lint', bin('eslint'), ['--max-warnings=0', '.']), totals.failed);
+step('type-check', bin('tsc'), ['--noEmit']);
+step('lint', bin('eslint'), ['--max-warnings=0', '.']);
 vitest('unit + component tests', ['unit', 'components'], path.join(artifacts, 'vitest-unit.json'));
 
-const built = run('production build', bin('next'), ['build']);
-countStep(built, totals.failed);
-if (built) {
+if (step('production build', bin('next'), ['build'])) {
   vitest('integration tests (real servers)', ['integration'], path.join(artifacts, 'vitest-integration.json'));
-  countStep(run('browser for end-to-end tests', process.execPath, [path.join(root, 'scripts', 'ensure-chromium.mjs')]), totals.failed);
+  step('browser for end-to-end tests', process.execPath, [path.join(root, 'scripts', 'ensure-chromium.mjs')]);
   const pwOut = path.join(artifacts, 'playwright.json');
   rmSync(pwOut, { force: true });
-  const failedBefore = totals.failed;
-  const ok = run('end-to-end (Playwright, Chromium)', bin('playwright'), ['test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: pwOut });
-  countPlaywright(pwOut);
-  countStep(ok, failedBefore);
+  step('end-to-end (Playwright, Chromium)', bin('playwright'), ['test', '--reporter=list,json'], {
+    extraEnv: { PLAYWRIGHT_JSON_OUTPUT_NAME: pwOut },
+    report: () => countPlaywright(pwOut),
+  });
 }
 
 console.log('\n━━ summary ━━');

@@ -1,6 +1,6 @@
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, dial, nextEvent } from '@/test/http-client';
+import { Client, dial, dialOk, nextEvent } from '@/test/http-client';
 import { type RunningServer, startServer } from '@/test/spawn-server';
 import { createPostgresDatabase, shouldRunPostgres, TEST_PG_URL, type TestDatabase } from '@/test/test-db';
 
@@ -19,11 +19,10 @@ async function signUp(base: string, email: string, name = 'Test User'): Promise<
   return { client, userId: body.user.id, workspaceId: body.workspaces[0]!.id };
 }
 
-async function dialOk(base: string, opts: { cookie?: string; token?: string }): Promise<Socket> {
-  const d = await dial(base, opts);
-  if (!d.ok) throw new Error(`refused: ${d.message}`);
-  sockets.push(d.socket);
-  return d.socket;
+async function dialTracked(base: string, opts: { cookie?: string; token?: string }): Promise<Socket> {
+  const { socket } = await dialOk(base, opts);
+  sockets.push(socket);
+  return socket;
 }
 
 const sockets: Socket[] = [];
@@ -35,8 +34,8 @@ function publishPathSuite(getServer: () => RunningServer) {
     const base = getServer().url;
     const a = await signUp(base, `pub-a-${Date.now()}@example.com`, 'Ann');
     const b = await signUp(base, `pub-b-${Date.now()}@example.com`, 'Ben');
-    const aSocket = await dialOk(base, { cookie: a.client.cookie });
-    const bSocket = await dialOk(base, { cookie: b.client.cookie });
+    const aSocket = await dialTracked(base, { cookie: a.client.cookie });
+    const bSocket = await dialTracked(base, { cookie: b.client.cookie });
     const gotA = nextEvent<{ workspaceId: string; name: string }>(aSocket, 'workspace_updated', 5_000);
     const gotB = nextEvent(bSocket, 'workspace_updated', 1_500);
 
@@ -138,7 +137,7 @@ describe.each([
     const a = await signUp(server.url, 'signout@example.com');
     const cookie = a.client.cookie!;
     const { body } = await a.client.json<{ token: string }>('POST', '/api/v1/auth/token');
-    const socket = await dialOk(server.url, { cookie });
+    const socket = await dialTracked(server.url, { cookie });
     const closed = new Promise<string>((resolve) => socket.once('disconnect', resolve));
 
     const res = await a.client.request('POST', '/api/v1/auth/sign-out');
@@ -210,7 +209,7 @@ describe.each([
 
   it('shuts down gracefully on SIGTERM: sockets closed, exit code 0', async () => {
     const a = await signUp(server.url, 'shutdown@example.com');
-    const socket = await dialOk(server.url, { cookie: a.client.cookie });
+    const socket = await dialTracked(server.url, { cookie: a.client.cookie });
     const closed = new Promise<string>((resolve) => socket.once('disconnect', resolve));
     expect(await server.stop()).toBe(0);
     expect(['io server disconnect', 'transport close']).toContain(await closed);

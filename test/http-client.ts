@@ -50,6 +50,13 @@ export function dial(base: string, opts: { cookie?: string; token?: unknown }): 
   });
 }
 
+/** A handshake that must succeed; throws with the refusal code otherwise. */
+export async function dialOk(base: string, opts: { cookie?: string; token?: unknown }): Promise<{ socket: Socket; connected: ConnectedPayload }> {
+  const d = await dial(base, opts);
+  if (!d.ok) throw new Error(`connection refused: ${d.message}`);
+  return d;
+}
+
 export function nextEvent<T>(socket: Socket, event: string, ms: number): Promise<T | 'timeout'> {
   return new Promise((resolve) => {
     const timer = setTimeout(() => resolve('timeout'), ms);

@@ -12,7 +12,7 @@ import { issueToken } from '@/lib/services/auth/issue-token';
 import { signOut } from '@/lib/services/auth/sign-out';
 import { signUp, type SignUpResult } from '@/lib/services/auth/sign-up';
 import { installRealtime, publish } from '@/lib/realtime/publish';
-import { dial, nextEvent } from '@/test/http-client';
+import { dial, dialOk as dialAccepted, nextEvent } from '@/test/http-client';
 import { setupTestEnv } from '@/test/setup-env';
 import { openTestDb } from '@/test/test-db';
 import { createRealtimeServer, type RealtimeServer } from './create-realtime-server';
@@ -51,8 +51,7 @@ afterAll(async () => {
 });
 
 async function dialOk(opts: { cookie?: string; token?: unknown }): Promise<{ socket: Socket; connected: ConnectedPayload }> {
-  const out = await dial(url, opts);
-  if (!out.ok) throw new Error(`connection refused: ${out.message}`);
+  const out = await dialAccepted(url, opts);
   open.push(out.socket);
   return out;
 }
