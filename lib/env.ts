@@ -23,6 +23,13 @@ export const envSchema = z.object({
   TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
   COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
   TRUST_PROXY: booleanish.default(false),
+  WHATSAPP_ENGINE: z.enum(['baileys', 'simulator']).default('baileys'),
+  WORKER_WEBHOOK_SECRET: z.string().min(32, 'WORKER_WEBHOOK_SECRET must be at least 32 characters').optional(),
+  SIMULATOR_QR_FIRST_MS: z.coerce.number().int().min(100).max(600_000).default(60_000),
+  SIMULATOR_QR_NEXT_MS: z.coerce.number().int().min(100).max(600_000).default(20_000),
+  SIMULATOR_QR_REFS: z.coerce.number().int().min(1).max(20).default(6),
+  SIMULATOR_RESTART_MS: z.coerce.number().int().min(0).max(60_000).default(400),
+  SSE_HEARTBEAT_MS: z.coerce.number().int().min(50).max(300_000).default(15_000),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -49,6 +49,12 @@ export function isErrorCode(value: unknown): value is ErrorCode {
 /** Anything thrown → an AppError; unknown errors become a generic 500 that leaks nothing. */
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
+  // The custom server and the Next bundles each load their own copy of this module, so an
+  // AppError thrown by the session manager is not an instance of the route bundle's class.
+  if (err instanceof Error && err.name === 'AppError' && isErrorCode((err as { code?: unknown }).code)) {
+    const e = err as AppError;
+    return new AppError(e.code, e.message, { details: e.details, retryAfter: e.retryAfter, cause: err });
+  }
   return new AppError('internal', 'Something went wrong on our side. Please try again.', { cause: err });
 }
 

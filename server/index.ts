@@ -9,10 +9,14 @@ import { migrateDb } from '@/lib/db/migrate';
 import { env, EnvError } from '@/lib/env';
 import { installLogger } from '@/lib/logger';
 import { installRealtime } from '@/lib/realtime/publish';
+import { installSessionControl } from '@/lib/whatsapp/session-control';
 import { appSecret } from '@/lib/secrets/app-secret';
 import { createRequestHandler } from './http/handle-request';
 import { createServerLogger } from './logger';
 import { createRealtimeServer } from './realtime/create-realtime-server';
+import { createSseHandler, SSE_PATH } from './realtime/sse-handler';
+import { SseHub } from './realtime/sse-hub';
+import { createSessionManager } from './whatsapp/create-session-manager';
 
 // One process: one http.Server carrying Next.js (pages + route handlers) and Socket.IO.
 
@@ -47,11 +51,16 @@ async function main(): Promise<void> {
   type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
   let resolveHandler!: (h: Handler) => void;
   const ready = new Promise<Handler>((resolve) => (resolveHandler = resolve));
-  const httpServer = createServer(createRequestHandler({ ready, trustProxy: config.TRUST_PROXY, log }));
+  const sseHub = new SseHub();
+  const sse = createSseHandler({ hub: sseHub, heartbeatMs: config.SSE_HEARTBEAT_MS, log: log.child({ component: 'sse' }) });
+  const httpServer = createServer(createRequestHandler({ ready, trustProxy: config.TRUST_PROXY, log, routes: { [SSE_PATH]: sse } }));
   httpServer.keepAliveTimeout = 65_000;
 
-  const realtime = createRealtimeServer(httpServer, { authenticate, log: log.child({ component: 'realtime' }) });
+  const realtime = createRealtimeServer(httpServer, { authenticate, log: log.child({ component: 'realtime' }), sse: sseHub });
   installRealtime(realtime.facade);
+
+  const sessions = createSessionManager(config, log);
+  installSessionControl(sessions);
 
   // Upgrades that are neither Socket.IO nor Next's dev HMR would otherwise hang until timeout.
   httpServer.on('upgrade', (req, socket) => {
@@ -71,6 +80,12 @@ async function main(): Promise<void> {
   await app.prepare();
   resolveHandler(app.getRequestHandler());
 
+  // Linked bots reconnect in the background; the app is usable meanwhile.
+  sessions
+    .restoreAll()
+    .then((r) => log.info({ engine: sessions.engineName, ...r }, 'WhatsApp sessions restored'))
+    .catch((err: unknown) => log.error({ err }, 'restoring WhatsApp sessions failed'));
+
   const url = `http://localhost:${port}`;
   log.info({ url, mode: dev ? 'development' : 'production', bootMs: Math.round(performance.now() - bootStarted) }, 'Parley ready');
   // A plain line for people and for the integration tests (which start servers on port 0).
@@ -89,7 +104,10 @@ async function main(): Promise<void> {
     // io.close() stops accepting, disconnects every socket, and closes the http server, which
     // waits for in-flight requests; only then is the database closed under them.
     const httpClosed = new Promise<void>((resolve) => httpServer.once('close', () => resolve()));
+    installSessionControl(undefined);
+    await sessions.shutdown().catch((err: unknown) => log.warn({ err }, 'stopping WhatsApp sessions failed'));
     installRealtime(undefined);
+    sseHub.closeAll();
     await realtime.close();
     httpServer.closeIdleConnections();
     await httpClosed;

@@ -29,6 +29,8 @@ export interface RouteRateLimit<TBody, TPrincipal> {
 
 interface RouteOptions<TBody, TQuery, TPrincipal> {
   body?: ZodType<TBody>;
+  /** An empty body is parsed as `{}` (endpoints whose every field is optional). */
+  emptyBodyOk?: boolean;
   query?: ZodType<TQuery>;
   rateLimit?: RouteRateLimit<TBody, TPrincipal>[];
 }
@@ -78,8 +80,8 @@ function createRoute<TBody, TQuery, TParams, TPrincipal extends Principal | null
       const principal = (await authenticateRequest(req)) as TPrincipal;
       if (requireSession && !principal) throw new AppError('unauthorized', 'Sign in to continue.');
 
-      const query = opts.query ? parse(opts.query, Object.fromEntries(url.searchParams)) : (undefined as TQuery);
-      const body = opts.body ? parse(opts.body, await readJson(req)) : (undefined as TBody);
+      const query = opts.query ? parseInput(opts.query, Object.fromEntries(url.searchParams)) : (undefined as TQuery);
+      const body = opts.body ? parseInput(opts.body, await readJson(req, opts.emptyBodyOk ?? false)) : (undefined as TBody);
 
       for (const limit of opts.rateLimit ?? []) {
         const result = rateLimiter().consume(limit.rule, limit.key({ ip, body, principal }));
@@ -100,7 +102,8 @@ function createRoute<TBody, TQuery, TParams, TPrincipal extends Principal | null
   };
 }
 
-function parse<T>(schema: ZodType<T>, input: unknown): T {
+/** zod → 422 with the first message and every issue in details. */
+export function parseInput<T>(schema: ZodType<T>, input: unknown): T {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   throw new AppError('validation_failed', result.error.issues[0]?.message ?? 'Invalid input.', {
@@ -108,12 +111,15 @@ function parse<T>(schema: ZodType<T>, input: unknown): T {
   });
 }
 
-async function readJson(req: Request): Promise<unknown> {
+async function readJson(req: Request, emptyOk: boolean): Promise<unknown> {
   const declared = Number(req.headers.get('content-length') ?? '0');
   if (declared > MAX_JSON_BODY_BYTES) throw new AppError('payload_too_large', 'Request body is too large.');
   const text = await req.text();
   if (Buffer.byteLength(text) > MAX_JSON_BODY_BYTES) throw new AppError('payload_too_large', 'Request body is too large.');
-  if (text.trim() === '') throw new AppError('invalid_json', 'Request body must be JSON.');
+  if (text.trim() === '') {
+    if (emptyOk) return {};
+    throw new AppError('invalid_json', 'Request body must be JSON.');
+  }
   try {
     // JSON.parse never assigns through __proto__ (it becomes an own key, which zod then strips).
     return JSON.parse(text);

@@ -7,3 +7,11 @@ export const SIGN_IN_PER_EMAIL: RateLimitRule = { name: 'sign-in:email', limit: 
 export const SIGN_IN_PER_IP: RateLimitRule = { name: 'sign-in:ip', limit: 50, windowMs: 15 * MINUTE };
 export const SIGN_UP_PER_IP: RateLimitRule = { name: 'sign-up:ip', limit: 20, windowMs: 10 * MINUTE };
 export const TOKEN_PER_USER: RateLimitRule = { name: 'token:user', limit: 60, windowMs: MINUTE };
+// The polling fallback runs at most every 5 s per view (QR step); a user with several tabs fits.
+export const SESSION_STATUS_PER_USER: RateLimitRule = { name: 'session-status:user', limit: 60, windowMs: MINUTE };
+// Starting or stopping WhatsApp sessions: each one opens a connection to WhatsApp.
+export const SESSION_CONTROL_PER_USER: RateLimitRule = { name: 'session-control:user', limit: 30, windowMs: MINUTE };
+export const BOT_WRITE_PER_USER: RateLimitRule = { name: 'bot-write:user', limit: 60, windowMs: MINUTE };
+export const SSE_OPEN_PER_USER: RateLimitRule = { name: 'sse-open:user', limit: 30, windowMs: MINUTE };
+// Simulator endpoints (demo/test only) still must not be a way to flood the server.
+export const SIMULATOR_PER_USER: RateLimitRule = { name: 'simulator:user', limit: 120, windowMs: MINUTE };

@@ -11,6 +11,7 @@ export interface RealtimeFacade {
   /** Closes every socket in the rooms (e.g. all tabs of a browser session that signed out). */
   disconnectRooms(rooms: string | readonly string[]): void;
   connectionCount(): number;
+  sseConnectionCount(): number;
 }
 
 const KEY = Symbol.for('parley.realtime');

@@ -9,7 +9,13 @@ type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
  * limits (replacing any client-sent value, so it cannot be forged), and logs API requests
  * by path only (query strings may carry credentials).
  */
-export function createRequestHandler(opts: { ready: Promise<Handler>; trustProxy: boolean; log: Logger }) {
+export function createRequestHandler(opts: {
+  ready: Promise<Handler>;
+  trustProxy: boolean;
+  log: Logger;
+  /** Paths the custom server answers itself (the SSE stream), before Next.js. */
+  routes?: Record<string, Handler>;
+}) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const started = performance.now();
     req.headers[CLIENT_IP_HEADER] = clientAddress(req, opts.trustProxy);
@@ -20,7 +26,8 @@ export function createRequestHandler(opts: { ready: Promise<Handler>; trustProxy
       });
     }
     try {
-      const handle = await opts.ready;
+      const own = opts.routes?.[path];
+      const handle = own ?? (await opts.ready);
       await handle(req, res);
     } catch (err) {
       opts.log.error({ err, path }, 'unhandled request error');

@@ -5,12 +5,15 @@ import type { Credentials } from '@/lib/auth/authenticate';
 import { workspaceIds, type Principal } from '@/lib/auth/principal';
 import { nowIso, rooms, type ClientToServerEvents, type ServerToClientEvents } from '@/lib/realtime/events';
 import type { RealtimeFacade } from '@/lib/realtime/publish';
+import { registerSessionHandlers } from './session-handlers';
+import type { SseHub } from './sse-hub';
 
 export interface SocketData {
   principal: Principal;
 }
 
 export type ParleyServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type ParleySocket = Parameters<Parameters<ParleyServer['on']>[1]>[0];
 
 export interface RealtimeServer {
   io: ParleyServer;
@@ -21,6 +24,8 @@ export interface RealtimeServer {
 export interface RealtimeOptions {
   authenticate: (creds: Credentials) => Promise<Principal | null>;
   log: Logger;
+  /** Server-Sent Events subscribers get every event published to a session room too. */
+  sse?: SseHub;
 }
 
 /** Socket.IO on the app's one http.Server: auth middleware, rooms, and the publish facade. */
@@ -65,6 +70,7 @@ export function createRealtimeServer(httpServer: HttpServer, opts: RealtimeOptio
       socket.once('disconnect', () => clearTimeout(timer));
     }
 
+    registerSessionHandlers(socket, opts.log);
     socket.emit('connected', { userId: principal.userId, workspaceIds: workspaces, timestamp: nowIso() });
     opts.log.debug({ socketId: socket.id, userId: principal.userId, transport: socket.conn.transport.name }, 'socket connected');
     socket.once('disconnect', (reason) => opts.log.debug({ socketId: socket.id, reason }, 'socket disconnected'));
@@ -72,14 +78,16 @@ export function createRealtimeServer(httpServer: HttpServer, opts: RealtimeOptio
 
   const facade: RealtimeFacade = {
     publish(target, event, payload) {
-      // Spread keeps the typed emit happy for every event in the map.
+      // Cast keeps the typed emit happy for every event in the map.
       (io.to(target as string | string[]).emit as (ev: string, p: unknown) => boolean)(event, payload);
+      opts.sse?.dispatch(typeof target === 'string' ? [target] : target, event, payload);
     },
     disconnectRooms(target) {
       io.in(target as string | string[]).disconnectSockets(true);
     },
     // Authenticated sockets (engine-level clients include refused handshakes).
     connectionCount: () => io.of('/').sockets.size,
+    sseConnectionCount: () => opts.sse?.clientCount() ?? 0,
   };
 
   return {

@@ -15,7 +15,9 @@ export async function GET(): Promise<Response> {
   const body = {
     status: db === 'ok' ? 'ok' : 'degraded',
     db,
-    realtime: realtime ? { status: 'ok', connections: realtime.connectionCount() } : { status: 'down', connections: 0 },
+    realtime: realtime
+      ? { status: 'ok', connections: realtime.connectionCount(), sseConnections: realtime.sseConnectionCount() }
+      : { status: 'down', connections: 0, sseConnections: 0 },
     timestamp: new Date().toISOString(),
   };
   return Response.json(body, { status: db === 'ok' ? 200 : 503, headers: { 'cache-control': 'no-store' } });

@@ -32,6 +32,7 @@ describe.each(drivers)('auth services on %s', (driver) => {
       publish: (rooms, event, payload) => void published.push({ rooms, event, payload }),
       disconnectRooms: (rooms) => void disconnected.push(rooms),
       connectionCount: () => 0,
+      sseConnectionCount: () => 0,
     };
     installRealtime(facade);
   });
@@ -140,6 +141,7 @@ describe.each(drivers)('auth services on %s', (driver) => {
       },
       disconnectRooms: () => {},
       connectionCount: () => 0,
+      sseConnectionCount: () => 0,
     });
     await renameWorkspace({ principal: ownerP, workspaceId: owner.workspace.id, name: '  Support team ' });
     await vi.waitFor(() => expect(spy).toHaveBeenCalledTimes(1));

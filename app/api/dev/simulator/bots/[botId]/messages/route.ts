@@ -1,0 +1,13 @@
+import { botIdFrom } from '@/lib/api/params';
+import { json, withSession } from '@/lib/api/with-route';
+import { SIMULATOR_PER_USER } from '@/lib/rate-limit/rules';
+import { sendSimulatedMessage } from '@/lib/services/simulator/send-simulated-message';
+import { simulatorMessageBody } from '@/lib/validation/simulator';
+
+type Body = { from: string; name?: string; text: string };
+
+export const POST = withSession<Body, undefined, { botId: string }>(
+  { body: simulatorMessageBody, rateLimit: [{ rule: SIMULATOR_PER_USER, key: ({ principal }) => principal.userId }] },
+  async ({ body, params, principal }) =>
+    json(await sendSimulatedMessage({ principal, botId: botIdFrom(params), message: body }), { status: 202 }),
+);

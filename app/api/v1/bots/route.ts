@@ -1,0 +1,12 @@
+import { json, withSession } from '@/lib/api/with-route';
+import { BOT_WRITE_PER_USER } from '@/lib/rate-limit/rules';
+import { createBot } from '@/lib/services/bots/create-bot';
+import { listBots } from '@/lib/services/bots/list-bots';
+import { createBotBody, type CreateBotInput } from '@/lib/validation/bot';
+
+export const GET = withSession({}, async ({ principal }) => json({ bots: await listBots({ principal }) }));
+
+export const POST = withSession<CreateBotInput>(
+  { body: createBotBody, rateLimit: [{ rule: BOT_WRITE_PER_USER, key: ({ principal }) => principal.userId }] },
+  async ({ body, principal }) => json(await createBot({ principal, input: body }), { status: 201 }),
+);

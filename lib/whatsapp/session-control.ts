@@ -1,0 +1,60 @@
+import type { Bot } from '@/lib/db/schema';
+import { AppError } from '@/lib/errors';
+import type { SessionSnapshot, SessionStatus } from '@/lib/realtime/events';
+
+// What route handlers and socket handlers may ask of the WhatsApp session manager, which lives
+// in the custom server process. Like the realtime facade it is found on globalThis, because
+// Next bundles route handlers apart from server/index.ts.
+
+export type ConnectMethod = 'qr' | 'pairing_code';
+
+export interface ExternalSessionUpdate {
+  status: SessionStatus;
+  qrCode?: string;
+  phoneNumber?: string;
+  displayName?: string;
+  reason?: string;
+}
+
+export type SimulatedDisconnect = 'logged_out' | 'connection_replaced' | 'connection_lost' | 'outdated_version';
+
+export interface SimulatorControl {
+  scan(botId: string, phone?: { phoneNumber?: string; displayName?: string }): { phoneNumber: string; displayName: string };
+  message(botId: string, msg: { from: string; name?: string; text: string }): { externalId: string };
+  disconnect(botId: string, reason: SimulatedDisconnect): void;
+  /** What the bot sent through the simulated phone (oldest first). */
+  outbox(botId: string): { to: string; text: string; id: string }[];
+}
+
+export interface SessionControl {
+  readonly engineName: 'baileys' | 'simulator';
+  connect(bot: Bot, opts: { method: ConnectMethod; phoneNumber?: string }): Promise<SessionSnapshot>;
+  /** Unlinks the device and forgets its credentials; the bot stays. */
+  logout(bot: Bot): Promise<SessionSnapshot>;
+  /** Stops the session and wipes its credentials (the bot is being deleted). */
+  remove(botId: string): Promise<void>;
+  snapshot(bot: Bot): SessionSnapshot;
+  /** A status report from an out-of-process worker (signed webhook). */
+  applyExternal(bot: Bot, update: ExternalSessionUpdate): Promise<SessionSnapshot>;
+  /** Present only when WHATSAPP_ENGINE=simulator. */
+  readonly simulator?: SimulatorControl;
+}
+
+const KEY = Symbol.for('parley.sessions');
+type Holder = { [KEY]?: SessionControl };
+
+export function installSessionControl(control: SessionControl | undefined): void {
+  const g = globalThis as Holder;
+  if (control) g[KEY] = control;
+  else delete g[KEY];
+}
+
+export function findSessionControl(): SessionControl | undefined {
+  return (globalThis as Holder)[KEY];
+}
+
+export function sessionControl(): SessionControl {
+  const control = findSessionControl();
+  if (!control) throw new AppError('service_unavailable', 'WhatsApp sessions are not running in this process. Start Parley with `npm start` or `npm run dev`.');
+  return control;
+}

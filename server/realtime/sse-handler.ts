@@ -1,0 +1,133 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import { authenticate, bearerToken } from '@/lib/auth/authenticate';
+import { AppError, errorBody, toAppError } from '@/lib/errors';
+import type { SessionSnapshot } from '@/lib/realtime/events';
+import { nowIso } from '@/lib/realtime/events';
+import { rateLimiter } from '@/lib/rate-limit/rate-limiter';
+import { SSE_OPEN_PER_USER } from '@/lib/rate-limit/rules';
+import { findBot } from '@/lib/services/bots/find-bot';
+import { botIdParam } from '@/lib/validation/bot';
+import { sessionControl } from '@/lib/whatsapp/session-control';
+import type { SseData, SseEvent, SseHub } from './sse-hub';
+
+export const SSE_PATH = '/api/v1/whatsapp/connection-events';
+
+/** A client that stops reading is cut off rather than buffered without bound. */
+const MAX_PENDING_BYTES = 1_000_000;
+const MAX_STREAMS_PER_USER = 10;
+
+/**
+ * GET /api/v1/whatsapp/connection-events?botId= — served by the custom server itself (not a
+ * Next route) so that nothing between the hub and the socket buffers or compresses the stream.
+ */
+export function createSseHandler(opts: { hub: SseHub; heartbeatMs: number; log: Logger }) {
+  const openPerUser = new Map<string, number>();
+
+  return async function handleSse(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const log = opts.log;
+    try {
+      if (req.method !== 'GET') {
+        res.setHeader('allow', 'GET');
+        throw new AppError('method_not_allowed', 'Use GET.');
+      }
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const token = bearerToken(req.headers.authorization);
+      const principal = await authenticate({ cookieHeader: req.headers.cookie, token });
+      if (!principal) throw new AppError('unauthorized', 'Sign in to continue.');
+      const botId = botIdParam.safeParse(url.searchParams.get('botId'));
+      if (!botId.success) throw new AppError('validation_failed', 'botId must be a bot id.');
+      const bot = await findBot({ principal, botId: botId.data });
+
+      const limited = rateLimiter().consume(SSE_OPEN_PER_USER, principal.userId);
+      if (!limited.ok) throw new AppError('rate_limited', `Too many streams opened. Try again in ${limited.retryAfter} s.`, { retryAfter: limited.retryAfter });
+      if ((openPerUser.get(principal.userId) ?? 0) >= MAX_STREAMS_PER_USER) {
+        throw new AppError('rate_limited', `At most ${MAX_STREAMS_PER_USER} event streams per user.`, { retryAfter: 5 });
+      }
+
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        'x-accel-buffering': 'no',
+        connection: 'keep-alive',
+      });
+      res.flushHeaders();
+      req.socket.setNoDelay(true);
+      req.socket.setKeepAlive(true);
+
+      const userId = principal.userId;
+      const write = (chunk: string) => {
+        if (res.destroyed) return;
+        res.write(chunk);
+        if (res.writableLength > MAX_PENDING_BYTES) {
+          log.warn({ botId: bot.id }, 'SSE client is not reading; closing its stream');
+          res.destroy();
+        }
+      };
+      const send = (event: SseEvent) => write(frame(event.id, { ...event.data, userId }));
+
+      write('retry: 3000\n\n');
+      // Replay what a reconnecting client missed, or start from the current state.
+      const lastHeader = req.headers['last-event-id'] ?? url.searchParams.get('lastEventId') ?? undefined;
+      const lastId = Number(Array.isArray(lastHeader) ? lastHeader[0] : lastHeader);
+      const missed = Number.isInteger(lastId) && lastId >= 0 && lastHeader !== undefined ? opts.hub.since(bot.id, lastId) : null;
+      if (missed) missed.forEach(send);
+      else write(frame(opts.hub.lastId(bot.id), { ...snapshotData(sessionControl().snapshot(bot)), userId }));
+
+      const unsubscribe = opts.hub.subscribe(bot.id, { send, close: () => res.end() });
+      openPerUser.set(userId, (openPerUser.get(userId) ?? 0) + 1);
+      const heartbeat = setInterval(() => write(`: heartbeat ${Date.now()}\n\n`), opts.heartbeatMs);
+      // A token authorizes the stream only until it expires; EventSource reconnects with a new one.
+      const expiry = principal.expiresAt
+        ? setTimeout(() => res.end(), Math.max(0, Math.min(principal.expiresAt.getTime() - Date.now(), 2 ** 31 - 1)))
+        : undefined;
+
+      let closed = false;
+      const cleanup = () => {
+        if (closed) return;
+        closed = true;
+        clearInterval(heartbeat);
+        clearTimeout(expiry);
+        unsubscribe();
+        const n = (openPerUser.get(userId) ?? 1) - 1;
+        if (n > 0) openPerUser.set(userId, n);
+        else openPerUser.delete(userId);
+        log.debug({ botId: bot.id }, 'SSE stream closed');
+      };
+      res.once('close', cleanup);
+      req.once('close', () => {
+        if (!res.writableEnded) res.end();
+        cleanup();
+      });
+    } catch (err) {
+      const appErr = toAppError(err);
+      if (appErr.status >= 500) log.error({ err }, 'SSE request failed');
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      const headers: Record<string, string> = { 'content-type': 'application/json', 'cache-control': 'no-store' };
+      if (appErr.retryAfter !== undefined) headers['retry-after'] = String(appErr.retryAfter);
+      res.writeHead(appErr.status, headers);
+      res.end(JSON.stringify(errorBody(appErr)));
+    }
+  };
+}
+
+function frame(id: number, data: SseData & { userId: string }): string {
+  return `id: ${id}\nevent: ${data.type}\ndata: ${JSON.stringify(data)}\n\n`;
+}
+
+function snapshotData(s: SessionSnapshot): SseData {
+  const type = s.status === 'CONNECTED' ? 'connected' : s.status === 'QR_REQUIRED' && s.qrCode ? 'qr_updated' : 'status';
+  return {
+    type,
+    botId: s.botId,
+    sessionId: s.sessionId,
+    status: s.status,
+    ...(s.phoneNumber ? { phoneNumber: s.phoneNumber } : {}),
+    ...(s.displayName ? { displayName: s.displayName } : {}),
+    ...(s.qrCode ? { qrCode: s.qrCode } : {}),
+    timestamp: nowIso(),
+  };
+}

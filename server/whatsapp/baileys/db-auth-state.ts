@@ -1,0 +1,123 @@
+import {
+  BufferJSON,
+  initAuthCreds,
+  proto,
+  type AuthenticationCreds,
+  type SignalDataSet,
+  type SignalDataTypeMap,
+  type SignalKeyStore,
+} from '@whiskeysockets/baileys';
+import { and, eq, inArray } from 'drizzle-orm';
+import { getDb } from '@/lib/db';
+import { whatsappAuth } from '@/lib/db/schema';
+import { decrypt, encrypt } from '@/lib/secrets/encryption';
+
+// Baileys auth state in the database, encrypted at rest — never useMultiFileAuthState.
+// Every creds.update and keys.set is written before it resolves; writes per bot are serialized
+// so a later write can never be overtaken by an earlier one.
+
+const PURPOSE = 'whatsapp-auth';
+const CREDS = 'creds';
+
+export interface DbAuthState {
+  creds: AuthenticationCreds;
+  keys: SignalKeyStore;
+  saveCreds(): Promise<void>;
+}
+
+const aad = (botId: string, kind: string, keyId: string) => `${botId}/${kind}/${keyId}`;
+const seal = (botId: string, kind: string, keyId: string, value: unknown) =>
+  encrypt(PURPOSE, JSON.stringify(value, BufferJSON.replacer), aad(botId, kind, keyId));
+const open = (botId: string, kind: string, keyId: string, data: string): unknown =>
+  JSON.parse(decrypt(PURPOSE, data, aad(botId, kind, keyId)), BufferJSON.reviver);
+
+const queues = new Map<string, Promise<unknown>>();
+function serialized<T>(botId: string, task: () => Promise<T>): Promise<T> {
+  const prev = queues.get(botId) ?? Promise.resolve();
+  const next = prev.then(task, task);
+  const settled = next.catch(() => undefined);
+  queues.set(botId, settled);
+  void settled.then(() => {
+    if (queues.get(botId) === settled) queues.delete(botId);
+  });
+  return next;
+}
+
+export async function readCreds(botId: string): Promise<AuthenticationCreds | null> {
+  const db = await getDb();
+  const [row] = await db
+    .select({ data: whatsappAuth.data })
+    .from(whatsappAuth)
+    .where(and(eq(whatsappAuth.botId, botId), eq(whatsappAuth.kind, CREDS), eq(whatsappAuth.keyId, '')));
+  return row ? (open(botId, CREDS, '', row.data) as AuthenticationCreds) : null;
+}
+
+/** Linked = the phone approved this device (pairing succeeded), so a restart needs no new scan. */
+export function isLinkedCreds(creds: AuthenticationCreds | null): boolean {
+  return Boolean(creds?.me?.id && creds.account);
+}
+
+export async function loadAuthState(botId: string): Promise<DbAuthState> {
+  const creds = (await readCreds(botId)) ?? initAuthCreds();
+
+  const writeCreds = () =>
+    serialized(botId, async () => {
+      const db = await getDb();
+      const data = seal(botId, CREDS, '', creds);
+      await db
+        .insert(whatsappAuth)
+        .values({ botId, kind: CREDS, keyId: '', data })
+        .onConflictDoUpdate({ target: [whatsappAuth.botId, whatsappAuth.kind, whatsappAuth.keyId], set: { data, updatedAt: new Date() } });
+    });
+
+  const keys: SignalKeyStore = {
+    async get<T extends keyof SignalDataTypeMap>(type: T, ids: string[]) {
+      const out: { [id: string]: SignalDataTypeMap[T] } = {};
+      if (ids.length === 0) return out;
+      const db = await getDb();
+      const rows = await db
+        .select({ keyId: whatsappAuth.keyId, data: whatsappAuth.data })
+        .from(whatsappAuth)
+        .where(and(eq(whatsappAuth.botId, botId), eq(whatsappAuth.kind, type), inArray(whatsappAuth.keyId, ids)));
+      for (const row of rows) {
+        let value = open(botId, type, row.keyId, row.data);
+        if (type === 'app-state-sync-key' && value) value = proto.Message.AppStateSyncKeyData.fromObject(value as object);
+        out[row.keyId] = value as SignalDataTypeMap[T];
+      }
+      return out;
+    },
+    set: (data: SignalDataSet) =>
+      serialized(botId, async () => {
+        const db = await getDb();
+        await db.transaction(async (tx) => {
+          for (const [type, entries] of Object.entries(data)) {
+            for (const [keyId, value] of Object.entries(entries ?? {})) {
+              if (value == null) {
+                await tx
+                  .delete(whatsappAuth)
+                  .where(and(eq(whatsappAuth.botId, botId), eq(whatsappAuth.kind, type), eq(whatsappAuth.keyId, keyId)));
+              } else {
+                const sealed = seal(botId, type, keyId, value);
+                await tx
+                  .insert(whatsappAuth)
+                  .values({ botId, kind: type, keyId, data: sealed })
+                  .onConflictDoUpdate({
+                    target: [whatsappAuth.botId, whatsappAuth.kind, whatsappAuth.keyId],
+                    set: { data: sealed, updatedAt: new Date() },
+                  });
+              }
+            }
+          }
+        });
+      }),
+  };
+
+  return { creds, keys, saveCreds: writeCreds };
+}
+
+export function wipeAuthState(botId: string): Promise<void> {
+  return serialized(botId, async () => {
+    const db = await getDb();
+    await db.delete(whatsappAuth).where(eq(whatsappAuth.botId, botId));
+  });
+}

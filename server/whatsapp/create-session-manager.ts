@@ -1,0 +1,20 @@
+import type { Logger } from 'pino';
+import type { Env } from '@/lib/env';
+import { createBaileysEngine } from './baileys/baileys-engine';
+import { SessionManager } from './session-manager';
+import { createSimulator } from './simulator/simulator';
+
+/** The engine for WhatsApp Web bots comes from WHATSAPP_ENGINE: real Baileys, or the fake phone. */
+export function createSessionManager(config: Env, log: Logger): SessionManager {
+  const managerLog = log.child({ component: 'whatsapp' });
+  if (config.WHATSAPP_ENGINE === 'simulator') {
+    const { engine, control } = createSimulator({
+      qrFirstMs: config.SIMULATOR_QR_FIRST_MS,
+      qrNextMs: config.SIMULATOR_QR_NEXT_MS,
+      qrRefs: config.SIMULATOR_QR_REFS,
+      restartMs: config.SIMULATOR_RESTART_MS,
+    });
+    return new SessionManager({ engine, simulator: control, log: managerLog });
+  }
+  return new SessionManager({ engine: createBaileysEngine(), log: managerLog });
+}

@@ -1,0 +1,72 @@
+import type { Logger } from 'pino';
+import type { SessionStatus } from '@/lib/realtime/events';
+
+// One interface for every WhatsApp engine (DESIGN section 5). The session manager owns the
+// lifecycle; an engine only reports what happened through `EngineEvents`.
+
+export type ConnectMethod = 'qr' | 'pairing_code';
+
+export interface StatusInfo {
+  reason?: string;
+  phoneNumber?: string;
+  displayName?: string;
+}
+
+export interface InboundMessage {
+  /** WhatsApp's id for the message: inbound messages are deduplicated by it. */
+  externalId: string;
+  /** The contact's phone number, digits only. */
+  from: string;
+  /** The contact's WhatsApp profile name, when WhatsApp sent it. */
+  pushName?: string;
+  text: string;
+  sentAt: Date;
+}
+
+export interface EngineEvents {
+  qr(qrCode: string, attempt: number, expiresAt: Date): void;
+  pairingCode(code: string, expiresAt: Date): void;
+  status(status: SessionStatus, info?: StatusInfo): void;
+  /** A failed attempt that the user may want to see (the engine may still be retrying). */
+  error(code: string, message: string): void;
+  message(message: InboundMessage): void;
+}
+
+export interface StartOptions {
+  botId: string;
+  sessionId: string;
+  method: ConnectMethod;
+  /** Digits only; required for the pairing-code method. */
+  phoneNumber?: string;
+  events: EngineEvents;
+  log: Logger;
+}
+
+export interface EngineSession {
+  /** Closes the connection and keeps the credentials (shutdown, or a new attempt). */
+  stop(): Promise<void>;
+  /** Unlinks the device from the phone when connected, then forgets the credentials. */
+  logout(): Promise<void>;
+  sendText(to: string, text: string): Promise<{ externalId: string }>;
+}
+
+export interface WhatsAppEngine {
+  readonly name: 'baileys' | 'simulator';
+  start(opts: StartOptions): EngineSession;
+  /** True when stored credentials can reconnect without a new scan (restore at boot). */
+  isLinked(botId: string): Promise<boolean>;
+  /** Forgets a bot's credentials. */
+  wipe(botId: string): Promise<void>;
+}
+
+/** Digits only: "+1 (555) 010-2000" → "15550102000". */
+export function normalizePhone(input: string): string {
+  return input.replace(/\D/g, '');
+}
+
+/** "15551234567:12@s.whatsapp.net" → "15551234567" (the part before the device and the server). */
+export function phoneFromJid(jid: string | undefined | null): string | undefined {
+  if (!jid) return undefined;
+  const user = jid.split('@')[0]?.split(':')[0];
+  return user && /^\d+$/.test(user) ? user : undefined;
+}
