@@ -5,7 +5,7 @@ const config = [
   ...nextVitals,
   ...nextTs,
   {
-    ignores: ['node_modules/**', '.next/**', 'data/**', 'lib/db/migrations/**', 'test-results/**', 'playwright-report/**', '.test-artifacts/**', 'next-env.d.ts'],
+    ignores: ['node_modules/**', '.next/**', 'data/**', 'lib/db/migrations/**', 'test-results/**', 'playwright-report/**', '.test-artifacts/**', 'next-env.d.ts', '.scratch/**'],
   },
   {
     rules: {

@@ -37,7 +37,7 @@ export default defineConfig({
           name: 'integration',
           environment: 'node',
           include: ['**/*.integration.test.ts'],
-          exclude: ['node_modules/**'],
+          exclude: ['node_modules/**', '.scratch/**'],
           // Each file boots a whole Parley server (Next.js + Socket.IO); one at a time on 2 cores.
           pool: 'forks',
           fileParallelism: false,
