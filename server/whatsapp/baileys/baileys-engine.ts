@@ -183,7 +183,8 @@ export function createBaileysEngine(opts: BaileysEngineOptions = {}): WhatsAppEn
             return;
         }
 
-        if (qrAttempt > 0 && !linked && /QR refs attempts ended/i.test(message)) {
+        // The refs also run out while a pairing code waits to be entered (no QR is shown then).
+        if ((qrAttempt > 0 || pairingRequested) && !linked && /QR refs attempts ended/i.test(message)) {
           stopped = true;
           events.status('DISCONNECTED', { reason: 'qr_timeout' });
           return;

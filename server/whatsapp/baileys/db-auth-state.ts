@@ -58,7 +58,9 @@ export function isLinkedCreds(creds: AuthenticationCreds | null): boolean {
 }
 
 export async function loadAuthState(botId: string): Promise<DbAuthState> {
-  const creds = (await readCreds(botId)) ?? initAuthCreds();
+  // Read through the bot's write queue: a creds save still in flight (e.g. the pairing's
+  // creds.update right before WhatsApp's 515 restart) must land before the new socket loads.
+  const creds = (await serialized(botId, () => readCreds(botId))) ?? initAuthCreds();
 
   const writeCreds = () =>
     serialized(botId, async () => {
