@@ -309,6 +309,32 @@ describe('Baileys engine', () => {
     expect(h.rec.of('pairingCode')).toHaveLength(1);
   });
 
+  it('after a reconnect the new socket starts its own QR sequence (attempt 1, first-ref lifetime) and asks for a fresh pairing code', async () => {
+    const qr = await startEngine({ engine: { qrFirstMs: 60_000, qrNextMs: 20_000 } });
+    const first = await qr.socket(1);
+    first.emitQr('2@a');
+    first.emitQr('2@b');
+    first.end(new Boom(OFFLINE, { statusCode: 408 }));
+    const second = await qr.socket(2);
+    const before = Date.now();
+    second.emitQr('2@c');
+    await until(() => expect(qr.rec.of('qr')).toHaveLength(3));
+    const third = qr.rec.of('qr')[2]!;
+    expect(third.attempt).toBe(1);
+    expect(third.expiresAt.getTime()).toBeGreaterThanOrEqual(before + 60_000);
+
+    const pc = await startEngine({ method: 'pairing_code', phoneNumber: PHONE });
+    const p1 = await pc.socket(1);
+    p1.emitQr('2@x');
+    await until(() => expect(pc.rec.of('pairingCode')).toHaveLength(1));
+    p1.end(new Boom(OFFLINE, { statusCode: 408 }));
+    const p2 = await pc.socket(2);
+    const request = vi.spyOn(p2, 'requestPairingCode');
+    p2.emitQr('2@y');
+    await until(() => expect(pc.rec.of('pairingCode')).toHaveLength(2));
+    expect(request).toHaveBeenCalledWith(PHONE);
+  });
+
   it('pairing-code method: a refused request is reported as pairing_code_failed', async () => {
     const h = await startEngine({ method: 'pairing_code', phoneNumber: '0' });
     const s = await h.socket(1);

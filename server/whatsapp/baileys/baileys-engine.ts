@@ -80,6 +80,10 @@ export function createBaileysEngine(opts: BaileysEngineOptions = {}): WhatsAppEn
         const auth = await loadAuthState(botId);
         if (stopped) return;
         linked = isLinkedCreds(auth.creds);
+        // Each socket gets its own QR refs from WhatsApp (first one ≈ 60 s) and needs its own
+        // pairing code: nothing of the previous socket's carries over.
+        qrAttempt = 0;
+        pairingRequested = false;
         const socket = makeSocket(
           {
             auth: { creds: auth.creds, keys: makeCacheableSignalKeyStore(auth.keys, baileysLog) },
