@@ -64,6 +64,8 @@ export default defineConfig({
       LOG_LEVEL: 'warn',
       NEXT_TELEMETRY_DISABLED: '1',
       APP_SECRET: 'e2e-secret-e2e-secret-e2e-secret-e2e-secret',
+      // The fake phone: no internet here, and the e2e tests link bots by "scanning".
+      WHATSAPP_ENGINE: 'simulator',
     },
   },
 });

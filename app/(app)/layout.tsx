@@ -3,6 +3,7 @@ import type { ReactNode } from 'react';
 import { UnifiedWebSocketProvider } from '@/components/realtime/unified-websocket-provider';
 import { AppShell } from '@/components/shell/app-shell';
 import { currentAccount } from '@/lib/auth/current-principal';
+import { env } from '@/lib/env';
 
 // The signed-in area. The provider lives here so the tab's one socket survives navigation
 // between dashboard, inbox and settings (this layout does not re-mount).
@@ -13,7 +14,7 @@ export default async function SignedInLayout({ children }: { children: ReactNode
   const workspace = account.workspaces[0];
   return (
     <UnifiedWebSocketProvider>
-      <AppShell user={account.user} workspace={workspace ?? null}>
+      <AppShell user={account.user} workspace={workspace ?? null} simulator={env().WHATSAPP_ENGINE === 'simulator'}>
         {children}
       </AppShell>
     </UnifiedWebSocketProvider>

@@ -8,10 +8,12 @@ import { WorkspaceName } from './workspace-name';
 interface AppShellProps {
   user: { name: string; email: string };
   workspace: { id: string; name: string } | null;
+  /** Shows the phone simulator in the navigation (WHATSAPP_ENGINE=simulator). */
+  simulator?: boolean;
   children: ReactNode;
 }
 
-export function AppShell({ user, workspace, children }: AppShellProps) {
+export function AppShell({ user, workspace, simulator = false, children }: AppShellProps) {
   return (
     <div className="shell">
       <a href="#main" className="skip-link">
@@ -30,7 +32,7 @@ export function AppShell({ user, workspace, children }: AppShellProps) {
         <SignOutButton />
       </header>
       <nav className="shell__sidebar" aria-label="Main">
-        <SidebarNav />
+        <SidebarNav simulator={simulator} />
       </nav>
       <main id="main" className="shell__main">
         {children}

@@ -9,11 +9,14 @@ const ITEMS = [
   { href: '/settings', label: 'Settings' },
 ] as const;
 
-export function SidebarNav() {
+const SIMULATOR = { href: '/simulator', label: 'Phone simulator' } as const;
+
+export function SidebarNav({ simulator = false }: { simulator?: boolean }) {
   const pathname = usePathname();
+  const items = simulator ? [...ITEMS, SIMULATOR] : ITEMS;
   return (
     <ul className="nav">
-      {ITEMS.map((item) => {
+      {items.map((item) => {
         const active = pathname === item.href || pathname.startsWith(`${item.href}/`);
         return (
           <li key={item.href}>
