@@ -242,11 +242,12 @@ describe('QR codes reach subscribers only', () => {
       displayName: 'Support Phone',
       timestamp: expect.any(String),
     });
-    // WhatsApp's restart after pairing shows up as STARTING(restart_required) in between.
+    // The accepted scan shows up at once as STARTING(paired), WhatsApp's restart as STARTING(restart_required).
     const statuses = sub.of('session_status_changed', bot.id).map((p) => [p.status, p.reason]);
     expect(statuses).toEqual([
       ['STARTING', undefined],
       ['QR_REQUIRED', undefined],
+      ['STARTING', 'paired'],
       ['STARTING', 'restart_required'],
       ['CONNECTED', undefined],
     ]);

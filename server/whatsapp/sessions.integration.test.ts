@@ -178,6 +178,7 @@ describe('WhatsApp sessions on the real server', () => {
     expect(history.body.events.map((e) => [e.status, e.reason])).toEqual([
       ['CONNECTED', null],
       ['STARTING', 'restart_required'],
+      ['STARTING', 'paired'],
       ['QR_REQUIRED', null],
       ['STARTING', null],
     ]);

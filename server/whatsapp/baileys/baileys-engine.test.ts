@@ -171,7 +171,12 @@ describe('Baileys engine', () => {
     second.open(ME);
     await until(() => expect(h.rec.lastStatus()?.status).toBe('CONNECTED'));
     expect(h.rec.lastStatus()?.info).toEqual({ phoneNumber: PHONE, displayName: 'Ada' });
-    expect(h.rec.statuses()).toEqual(['STARTING', 'STARTING', 'CONNECTED']);
+    expect(h.rec.of('status').map((c) => [c.status, c.info?.reason])).toEqual([
+      ['STARTING', undefined],
+      ['STARTING', 'paired'],
+      ['STARTING', 'restart_required'],
+      ['CONNECTED', undefined],
+    ]);
     expect(h.sockets).toHaveLength(2);
     expect(isLinkedCreds(await readCreds(h.botId))).toBe(true);
   });

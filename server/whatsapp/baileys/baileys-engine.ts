@@ -122,6 +122,12 @@ export function createBaileysEngine(opts: BaileysEngineOptions = {}): WhatsAppEn
       };
 
       const onUpdate = async (socket: WASocketLike, update: Partial<ConnectionState>) => {
+        if (update.isNewLogin) {
+          // The phone accepted the scan (pair-success). Say so now: WhatsApp's 515 restart and
+          // the login that completes the link take a moment longer.
+          events.status('STARTING', { reason: 'paired' });
+          return;
+        }
         if (update.qr) {
           if (start.method === 'pairing_code') {
             if (pairingRequested) return;

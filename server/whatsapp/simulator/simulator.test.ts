@@ -102,6 +102,7 @@ describe('WhatsApp simulator', () => {
     await until(() => expect(sim.rec.last()?.status).toBe('CONNECTED'));
     expect(sim.rec.statuses.map((s) => [s.status, s.info?.reason])).toEqual([
       ['STARTING', undefined],
+      ['STARTING', 'paired'],
       ['STARTING', 'restart_required'],
       ['CONNECTED', undefined],
     ]);
