@@ -1,12 +1,15 @@
 import { expect, test } from './fixtures';
 import { SimulatorPage } from './pages/simulator-page';
 
-test('simulator: link a bot by "scanning" its QR code; the status arrives over the socket, not by polling', async ({ page, signUpPage, shell, newUser }) => {
-  const simulator = new SimulatorPage(page);
+// Every test here starts as a new user on the simulator page with one fresh test bot.
+test.beforeEach(async ({ signUpPage, shell, newUser }) => {
   await signUpPage.goto();
   await signUpPage.signUp(newUser);
   await shell.expectLive();
+});
 
+test('simulator: link a bot by "scanning" its QR code; the status arrives over the socket, not by polling', async ({ page }) => {
+  const simulator = new SimulatorPage(page);
   await simulator.open();
   const card = await simulator.createTestBot();
   await expect(simulator.status(card)).toHaveText('Not linked');
@@ -31,11 +34,8 @@ test('simulator: link a bot by "scanning" its QR code; the status arrives over t
   await expect(card.getByRole('button', { name: /Start linking/ })).toBeEnabled();
 });
 
-test('simulator: invalid input is explained next to the field', async ({ page, signUpPage, shell, newUser }) => {
+test('simulator: invalid input is explained next to the field', async ({ page }) => {
   const simulator = new SimulatorPage(page);
-  await signUpPage.goto();
-  await signUpPage.signUp(newUser);
-  await shell.expectLive();
   await simulator.open();
   const card = await simulator.createTestBot();
   await simulator.startLinking(card);

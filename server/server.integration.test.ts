@@ -1,23 +1,12 @@
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, dial, dialOk, nextEvent } from '@/test/http-client';
+import { Client, dial, dialOk, nextEvent, signUpAccount } from '@/test/http-client';
 import { type RunningServer, startServer } from '@/test/spawn-server';
 import { createPostgresDatabase, shouldRunPostgres, TEST_PG_URL, type TestDatabase } from '@/test/test-db';
 
 // The real custom server, booted as `npm start` / `npm run dev` boot it, on port 0.
 
-type Account = { client: Client; userId: string; workspaceId: string };
 
-async function signUp(base: string, email: string, name = 'Test User'): Promise<Account> {
-  const client = new Client(base);
-  const { status, body } = await client.json<{ user: { id: string }; workspaces: { id: string }[] }>('POST', '/api/v1/auth/sign-up', {
-    email,
-    password: 'correct-horse',
-    name,
-  });
-  expect(status).toBe(201);
-  return { client, userId: body.user.id, workspaceId: body.workspaces[0]!.id };
-}
 
 async function dialTracked(base: string, opts: { cookie?: string; token?: string }): Promise<Socket> {
   const { socket } = await dialOk(base, opts);
@@ -32,8 +21,8 @@ afterAll(() => sockets.forEach((s) => s.close()));
 function publishPathSuite(getServer: () => RunningServer) {
   it('a route handler publishes through the server’s facade: the right workspace room receives it, another does not', async () => {
     const base = getServer().url;
-    const a = await signUp(base, `pub-a-${Date.now()}@example.com`, 'Ann');
-    const b = await signUp(base, `pub-b-${Date.now()}@example.com`, 'Ben');
+    const a = await signUpAccount(base, `pub-a-${Date.now()}@example.com`, 'Ann');
+    const b = await signUpAccount(base, `pub-b-${Date.now()}@example.com`, 'Ben');
     const aSocket = await dialTracked(base, { cookie: a.client.cookie });
     const bSocket = await dialTracked(base, { cookie: b.client.cookie });
     const gotA = nextEvent<{ workspaceId: string; name: string }>(aSocket, 'workspace_updated', 5_000);
@@ -96,7 +85,7 @@ describe.each([
   });
 
   it('validates sign-up: 409 for a taken email, 422 for a short password, 400 for broken JSON — and stores nothing', async () => {
-    await signUp(server.url, 'taken@example.com');
+    await signUpAccount(server.url, 'taken@example.com');
     const c = new Client(server.url);
     expect((await c.json('POST', '/api/v1/auth/sign-up', { email: 'TAKEN@example.com', password: 'correct-horse', name: 'X' })).status).toBe(409);
     const short = await c.json<{ error: { code: string; details: { path: string }[] } }>('POST', '/api/v1/auth/sign-up', { email: 'new@example.com', password: 'short', name: 'X' });
@@ -108,7 +97,7 @@ describe.each([
   });
 
   it('signs in, issues a socket token, and accepts cookie and token handshakes; refuses anonymous ones', async () => {
-    await signUp(server.url, 'signin@example.com');
+    await signUpAccount(server.url, 'signin@example.com');
     const c = new Client(server.url);
     expect((await c.json('POST', '/api/v1/auth/sign-in', { email: 'signin@example.com', password: 'wrong-password' })).status).toBe(401);
     const ok = await c.json<{ user: { email: string } }>('POST', '/api/v1/auth/sign-in', { email: 'SignIn@example.com', password: 'correct-horse' });
@@ -134,7 +123,7 @@ describe.each([
   });
 
   it('signs out: clears the cookie, revokes the session and its tokens, closes its sockets', async () => {
-    const a = await signUp(server.url, 'signout@example.com');
+    const a = await signUpAccount(server.url, 'signout@example.com');
     const cookie = a.client.cookie!;
     const { body } = await a.client.json<{ token: string }>('POST', '/api/v1/auth/token');
     const socket = await dialTracked(server.url, { cookie });
@@ -152,8 +141,8 @@ describe.each([
   });
 
   it('rate-limits sign-in per email with 429 and Retry-After, without locking out other accounts', async () => {
-    await signUp(server.url, 'victim@example.com');
-    await signUp(server.url, 'bystander@example.com');
+    await signUpAccount(server.url, 'victim@example.com');
+    await signUpAccount(server.url, 'bystander@example.com');
     const attacker = new Client(server.url);
     const statuses: number[] = [];
     for (let i = 0; i < 11; i++) {
@@ -169,7 +158,7 @@ describe.each([
   });
 
   it('refuses a state-changing request from a foreign Origin (CSRF)', async () => {
-    const a = await signUp(server.url, 'csrf@example.com');
+    const a = await signUpAccount(server.url, 'csrf@example.com');
     const res = await a.client.request('PATCH', `/api/v1/workspaces/${a.workspaceId}`, { name: 'Evil' }, { origin: 'https://evil.example' });
     expect(res.status).toBe(403);
     const session = await a.client.json<{ workspaces: { name: string }[] }>('GET', '/api/v1/auth/session');
@@ -204,11 +193,11 @@ describe.each([
     const up = await fetch(`${server.url}/api/health`);
     expect(up.status).toBe(200);
     // And real work resumes: a sign-up goes through again.
-    await signUp(server.url, 'after-outage@example.com');
+    await signUpAccount(server.url, 'after-outage@example.com');
   });
 
   it('shuts down gracefully on SIGTERM: sockets closed, exit code 0', async () => {
-    const a = await signUp(server.url, 'shutdown@example.com');
+    const a = await signUpAccount(server.url, 'shutdown@example.com');
     const socket = await dialTracked(server.url, { cookie: a.client.cookie });
     const closed = new Promise<string>((resolve) => socket.once('disconnect', resolve));
     expect(await server.stop()).toBe(0);
@@ -222,7 +211,7 @@ describe('production with no APP_SECRET set (the `npm start` path)', () => {
     const first = await startServer({ mode: 'production', env: { APP_SECRET: undefined } });
     let second: RunningServer | undefined;
     try {
-      const a = await signUp(first.url, 'restart@example.com');
+      const a = await signUpAccount(first.url, 'restart@example.com');
       const { body } = await a.client.json<{ token: string }>('POST', '/api/v1/auth/token');
       expect(await first.stop()).toBe(0);
 

@@ -1,4 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
+import { expect } from 'vitest';
 import type { ConnectedPayload } from '@/lib/realtime/events';
 
 /** A tiny cookie-keeping HTTP client for talking to a running server like a browser would. */
@@ -65,4 +66,18 @@ export function nextEvent<T>(socket: Socket, event: string, ms: number): Promise
       resolve(payload);
     });
   });
+}
+
+export type Account = { client: Client; userId: string; workspaceId: string };
+
+/** Signs up through the real API; the returned client keeps the session cookie. */
+export async function signUpAccount(base: string, email: string, name = 'Test User'): Promise<Account> {
+  const client = new Client(base);
+  const { status, body } = await client.json<{ user: { id: string }; workspaces: { id: string }[] }>('POST', '/api/v1/auth/sign-up', {
+    email,
+    password: 'correct-horse',
+    name,
+  });
+  expect(status).toBe(201);
+  return { client, userId: body.user.id, workspaceId: body.workspaces[0]!.id };
 }

@@ -1,4 +1,5 @@
 import { childLogger } from '@/lib/logger';
+import { processSlot } from '@/lib/process-slot';
 import type { ServerEventName, ServerEventPayload } from './events';
 
 /**
@@ -14,17 +15,14 @@ export interface RealtimeFacade {
   sseConnectionCount(): number;
 }
 
-const KEY = Symbol.for('parley.realtime');
-type Holder = { [KEY]?: RealtimeFacade };
+const slot = processSlot<RealtimeFacade>('realtime');
 
 export function installRealtime(facade: RealtimeFacade | undefined): void {
-  const g = globalThis as Holder;
-  if (facade) g[KEY] = facade;
-  else delete g[KEY];
+  slot.set(facade);
 }
 
 export function getRealtime(): RealtimeFacade | undefined {
-  return (globalThis as Holder)[KEY];
+  return slot.get();
 }
 
 let warned = false;

@@ -1,5 +1,6 @@
 import type { Bot } from '@/lib/db/schema';
 import { AppError } from '@/lib/errors';
+import { processSlot } from '@/lib/process-slot';
 import type { SessionSnapshot, SessionStatus } from '@/lib/realtime/events';
 
 // What route handlers and socket handlers may ask of the WhatsApp session manager, which lives
@@ -40,17 +41,14 @@ export interface SessionControl {
   readonly simulator?: SimulatorControl;
 }
 
-const KEY = Symbol.for('parley.sessions');
-type Holder = { [KEY]?: SessionControl };
+const slot = processSlot<SessionControl>('sessions');
 
 export function installSessionControl(control: SessionControl | undefined): void {
-  const g = globalThis as Holder;
-  if (control) g[KEY] = control;
-  else delete g[KEY];
+  slot.set(control);
 }
 
 export function findSessionControl(): SessionControl | undefined {
-  return (globalThis as Holder)[KEY];
+  return slot.get();
 }
 
 export function sessionControl(): SessionControl {

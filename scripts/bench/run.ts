@@ -44,7 +44,7 @@ const lines = [
 for (const r of runs) {
   lines.push(`### SIMULATOR_RESTART_MS=${r.restartMs}, ${r.trials} trials (ms)`, '', '| interval | p50 | p90 | p99 | max | mean |', '|---|---|---|---|---|---|');
   lines.push(row('scan sent → CONNECTED received', r.connected));
-  lines.push(row('scan sent → first status event (STARTING, restart_required)', r.firstEvent));
+  lines.push(row('scan sent → first status event (STARTING, paired)', r.firstEvent));
   lines.push(row('scan request round trip', r.request), '');
 }
 writeFileSync(path.join(root, 'BENCHMARKS.md'), lines.join('\n'));

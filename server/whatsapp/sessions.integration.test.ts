@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openDb } from '@/lib/db';
 import { whatsappAuth } from '@/lib/db/schema';
 import { signPayload } from '@/lib/webhooks/signature';
-import { Client, dialOk } from '@/test/http-client';
+import { type Account, Client, dialOk, signUpAccount } from '@/test/http-client';
 import { emitAck, recordEvents } from '@/test/socket-events';
 import { type RunningServer, startServer } from '@/test/spawn-server';
 import { openSse, type SseStream } from '@/test/sse-client';
@@ -28,7 +28,6 @@ const ENV = {
   APP_SECRET: randomBytes(32).toString('hex'),
 };
 
-type Account = { client: Client; userId: string; workspaceId: string };
 type BotBody = { id: string; workspaceId: string; name: string; status: string; statusReason: string | null; sessionId: string | null; phoneNumber: string | null; displayName: string | null; channel: string };
 type ErrorBody = { error: { code: string; message: string } };
 type EventsBody = { events: { sessionId: string; status: string; reason: string | null; phoneNumber: string | null }[]; nextBefore: number | null };
@@ -40,16 +39,6 @@ const streams: SseStream[] = [];
 let owner: Account;
 let outsider: Account;
 
-async function signUp(base: string, email: string, name: string): Promise<Account> {
-  const client = new Client(base);
-  const { status, body } = await client.json<{ user: { id: string }; workspaces: { id: string }[] }>('POST', '/api/v1/auth/sign-up', {
-    email,
-    password: 'correct-horse',
-    name,
-  });
-  expect(status).toBe(201);
-  return { client, userId: body.user.id, workspaceId: body.workspaces[0]!.id };
-}
 
 async function socketFor(base: string, account: Account) {
   const { socket } = await dialOk(base, { cookie: account.client.cookie });
@@ -73,8 +62,8 @@ function postWebhook(rawBody: string, signature?: string): Promise<Response> {
 
 beforeAll(async () => {
   server = await startServer({ mode: 'production', env: ENV });
-  owner = await signUp(server.url, 'owner@example.com', 'Olive Owner');
-  outsider = await signUp(server.url, 'outsider@example.com', 'Oscar Outsider');
+  owner = await signUpAccount(server.url, 'owner@example.com', 'Olive Owner');
+  outsider = await signUpAccount(server.url, 'outsider@example.com', 'Oscar Outsider');
 });
 
 afterAll(async () => {
@@ -199,7 +188,7 @@ describe('WhatsApp sessions on the real server', () => {
   });
 
   it('polling fallback: 200 with a strong ETag, 304 on If-None-Match, 429 with Retry-After past 60 a minute (per user)', async () => {
-    const poller = await signUp(server.url, 'poller@example.com', 'Polly Poller');
+    const poller = await signUpAccount(server.url, 'poller@example.com', 'Polly Poller');
     const bot = await createBot(poller, 'Polled');
     const p = `/api/v1/whatsapp/session-status/${bot.id}`;
 

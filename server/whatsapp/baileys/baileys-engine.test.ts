@@ -1,18 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { Boom } from '@hapi/boom';
-import type { AuthenticationCreds, WAMessage } from '@whiskeysockets/baileys';
+import type { WAMessage } from '@whiskeysockets/baileys';
 import { eq } from 'drizzle-orm';
 import pino from 'pino';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type DbHandle, setDbHandle } from '@/lib/db';
-import { bots, whatsappAuth, workspaces } from '@/lib/db/schema';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { whatsappAuth } from '@/lib/db/schema';
 import type { SessionStatus } from '@/lib/realtime/events';
 import { setupTestEnv } from '@/test/setup-env';
-import { openTestDb } from '@/test/test-db';
+import { setupBotsDb } from '@/test/bots-db';
 import type { ConnectMethod, EngineEvents, EngineSession, InboundMessage, StatusInfo } from '../engine';
 import { createBaileysEngine, type BaileysEngineOptions } from './baileys-engine';
 import { isLinkedCreds, loadAuthState, readCreds } from './db-auth-state';
-import { asSocket, FakeWASocket } from './fake-wa-socket';
+import { asSocket, FakeWASocket, pairedCreds } from './fake-wa-socket';
 
 setupTestEnv();
 
@@ -47,43 +46,21 @@ function recorder() {
   };
 }
 
-let handle: DbHandle;
-let workspaceId: string;
+const botsDb = setupBotsDb('Engine tests');
 const sessions: EngineSession[] = [];
 
-beforeAll(async () => {
-  ({ handle } = await openTestDb('pglite'));
-  setDbHandle(handle);
-  const [ws] = await handle.db.insert(workspaces).values({ name: 'Engine tests' }).returning();
-  workspaceId = ws!.id;
-});
 afterEach(async () => {
   for (const s of sessions.splice(0)) await s.stop();
 });
-afterAll(async () => {
-  await handle.close();
-});
 
-async function newBot(): Promise<string> {
-  const [bot] = await handle.db.insert(bots).values({ workspaceId, name: 'Bot' }).returning();
-  return bot!.id;
-}
+const newBot = () => botsDb.newBot();
 
-const authRows = (botId: string) => handle.db.select().from(whatsappAuth).where(eq(whatsappAuth.botId, botId));
+const authRows = (botId: string) => botsDb.handle.db.select().from(whatsappAuth).where(eq(whatsappAuth.botId, botId));
 
 /** Stores creds the phone has approved, as a previous pairing would have left them. */
 async function seedLinked(botId: string): Promise<void> {
   const state = await loadAuthState(botId);
-  Object.assign(state.creds, {
-    me: ME,
-    platform: 'android',
-    account: {
-      details: randomBytes(32),
-      accountSignatureKey: randomBytes(32),
-      accountSignature: randomBytes(64),
-      deviceSignature: randomBytes(64),
-    },
-  } satisfies Partial<AuthenticationCreds>);
+  Object.assign(state.creds, pairedCreds(ME));
   await state.saveCreds();
 }
 
@@ -120,6 +97,13 @@ async function startEngine(
     return sockets[n - 1]!;
   };
   return { botId, sockets, rec, session, socket };
+}
+
+/** An engine for a bot whose creds a previous pairing already linked. */
+async function startLinked(opts: Omit<Parameters<typeof startEngine>[0], 'botId'> = {}): Promise<Harness> {
+  const botId = await newBot();
+  await seedLinked(botId);
+  return startEngine({ ...opts, botId });
 }
 
 const settle = (ms = 50) => new Promise((r) => setTimeout(r, ms));
@@ -182,9 +166,8 @@ describe('Baileys engine', () => {
   });
 
   it('on 401 logged out: wipes the stored creds, reports LOGGED_OUT and does not reconnect', async () => {
-    const botId = await newBot();
-    await seedLinked(botId);
-    const h = await startEngine({ botId });
+    const h = await startLinked();
+    const botId = h.botId;
     const s = await h.socket(1);
     s.open(ME);
     await until(() => expect(h.rec.lastStatus()?.status).toBe('CONNECTED'));
@@ -199,9 +182,8 @@ describe('Baileys engine', () => {
   });
 
   it('on 440 connection replaced: ERROR connection_replaced, no reconnect', async () => {
-    const botId = await newBot();
-    await seedLinked(botId);
-    const h = await startEngine({ botId });
+    const h = await startLinked();
+    const botId = h.botId;
     const s = await h.socket(1);
     s.open(ME);
     s.close(440, 'Stream Errored (conflict)');
@@ -213,22 +195,15 @@ describe('Baileys engine', () => {
     expect(isLinkedCreds(await readCreds(botId))).toBe(true);
   });
 
-  it('on 405: ERROR whatsapp_version_outdated, no reconnect', async () => {
+  it.each([
+    [405, /^whatsapp_version_outdated/],
+    [403, /^forbidden/],
+  ])('on %i: ERROR with a clear reason, no reconnect', async (code, reason) => {
     const h = await startEngine();
     const s = await h.socket(1);
-    s.close(405, 'Connection Failure');
+    s.close(code, 'Connection Failure');
     await until(() => expect(h.rec.lastStatus()?.status).toBe('ERROR'));
-    expect(h.rec.lastStatus()?.info?.reason).toMatch(/^whatsapp_version_outdated/);
-    await settle();
-    expect(h.sockets).toHaveLength(1);
-  });
-
-  it('on 403: ERROR forbidden, no reconnect', async () => {
-    const h = await startEngine();
-    const s = await h.socket(1);
-    s.close(403, 'Connection Failure');
-    await until(() => expect(h.rec.lastStatus()?.status).toBe('ERROR'));
-    expect(h.rec.lastStatus()?.info?.reason).toMatch(/^forbidden/);
+    expect(h.rec.lastStatus()?.info?.reason).toMatch(reason);
     await settle();
     expect(h.sockets).toHaveLength(1);
   });
@@ -366,9 +341,8 @@ describe('Baileys engine', () => {
   });
 
   it('reports CONNECTED again when the display name arrives later through creds.update', async () => {
-    const botId = await newBot();
-    await seedLinked(botId);
-    const h = await startEngine({ botId });
+    const h = await startLinked();
+    const botId = h.botId;
     const s = await h.socket(1);
     s.open({ id: ME.id });
     await until(() => expect(h.rec.lastStatus()?.status).toBe('CONNECTED'));
@@ -388,9 +362,7 @@ describe('Baileys engine', () => {
   });
 
   it('turns direct text messages into events.message, ignoring own, group, non-notify and non-text messages', async () => {
-    const botId = await newBot();
-    await seedLinked(botId);
-    const h = await startEngine({ botId });
+    const h = await startLinked();
     const s = await h.socket(1);
     s.open(ME);
     const sent = s.inbound({ from: '15557654321', pushName: 'Grace', text: 'hello there' });
@@ -419,9 +391,7 @@ describe('Baileys engine', () => {
   });
 
   it('sends text to <digits>@s.whatsapp.net when connected, and refuses when not', async () => {
-    const botId = await newBot();
-    await seedLinked(botId);
-    const h = await startEngine({ botId });
+    const h = await startLinked();
     const s = await h.socket(1);
     await expect(h.session.sendText('15557654321', 'too early')).rejects.toThrow(/not connected/);
     s.open(ME);
@@ -432,9 +402,8 @@ describe('Baileys engine', () => {
   });
 
   it('stop() closes the socket, keeps the creds and ignores anything the old socket reports afterwards', async () => {
-    const botId = await newBot();
-    await seedLinked(botId);
-    const h = await startEngine({ botId });
+    const h = await startLinked();
+    const botId = h.botId;
     const s = await h.socket(1);
     s.open(ME);
     await until(() => expect(h.rec.lastStatus()?.status).toBe('CONNECTED'));
@@ -464,9 +433,8 @@ describe('Baileys engine', () => {
   });
 
   it('logout() when connected unlinks the device through the socket and wipes the creds', async () => {
-    const botId = await newBot();
-    await seedLinked(botId);
-    const h = await startEngine({ botId });
+    const h = await startLinked();
+    const botId = h.botId;
     const s = await h.socket(1);
     const logout = vi.spyOn(s, 'logout');
     s.open(ME);
@@ -487,9 +455,8 @@ describe('Baileys engine', () => {
   });
 
   it('logout() before connecting just closes the socket and wipes the creds', async () => {
-    const botId = await newBot();
-    await seedLinked(botId);
-    const h = await startEngine({ botId });
+    const h = await startLinked();
+    const botId = h.botId;
     const s = await h.socket(1);
     const logout = vi.spyOn(s, 'logout');
     await h.session.logout();

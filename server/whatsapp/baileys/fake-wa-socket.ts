@@ -48,16 +48,7 @@ export class FakeWASocket {
 
   /** A successful pairing, as the phone's scan produces it. */
   pair(me: { id: string; name?: string }): void {
-    this.emit('creds.update', {
-      me,
-      platform: 'android',
-      account: {
-        details: randomBytes(32),
-        accountSignatureKey: randomBytes(32),
-        accountSignature: randomBytes(64),
-        deviceSignature: randomBytes(64),
-      },
-    } as Partial<AuthenticationCreds>);
+    this.emit('creds.update', pairedCreds(me));
     this.emit('connection.update', { isNewLogin: true, qr: undefined });
   }
 
@@ -101,6 +92,20 @@ export class FakeWASocket {
     this.sent.push({ jid, text: content.text ?? '', id });
     return { key: { remoteJid: jid, fromMe: true, id }, message: { conversation: content.text ?? '' } };
   };
+}
+
+/** What a successful pairing adds to the creds: the account identity the phone signed. */
+export function pairedCreds(me: { id: string; name?: string }): Partial<AuthenticationCreds> {
+  return {
+    me,
+    platform: 'android',
+    account: {
+      details: randomBytes(32),
+      accountSignatureKey: randomBytes(32),
+      accountSignature: randomBytes(64),
+      deviceSignature: randomBytes(64),
+    },
+  } as Partial<AuthenticationCreds>;
 }
 
 /** Lets a FakeWASocket stand where the engine expects a Baileys socket. */

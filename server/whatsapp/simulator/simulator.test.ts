@@ -1,12 +1,11 @@
 import pino from 'pino';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { type DbHandle, setDbHandle } from '@/lib/db';
-import { bots, whatsappAuth, workspaces } from '@/lib/db/schema';
+import { whatsappAuth } from '@/lib/db/schema';
 import { AppError } from '@/lib/errors';
 import type { SessionStatus } from '@/lib/realtime/events';
 import { setupTestEnv } from '@/test/setup-env';
-import { openTestDb } from '@/test/test-db';
+import { setupBotsDb } from '@/test/bots-db';
 import type { EngineEvents, EngineSession, InboundMessage, StatusInfo } from '../engine';
 import { createSimulator, type SimulatorTiming } from './simulator';
 
@@ -15,27 +14,14 @@ setupTestEnv();
 const log = pino({ level: 'silent' });
 const timing: SimulatorTiming = { qrFirstMs: 40, qrNextMs: 25, qrRefs: 3, restartMs: 2 };
 
-let handle: DbHandle;
-let workspaceId: string;
+const botsDb = setupBotsDb('Simulator tests');
 const running: EngineSession[] = [];
 
-beforeAll(async () => {
-  ({ handle } = await openTestDb('pglite'));
-  setDbHandle(handle);
-  const [ws] = await handle.db.insert(workspaces).values({ name: 'Simulator tests' }).returning();
-  workspaceId = ws!.id;
-});
 afterEach(async () => {
   for (const s of running.splice(0)) await s.stop();
 });
-afterAll(async () => {
-  await handle.close();
-});
 
-async function newBot(): Promise<string> {
-  const [bot] = await handle.db.insert(bots).values({ workspaceId, name: 'Bot' }).returning();
-  return bot!.id;
-}
+const newBot = () => botsDb.newBot();
 
 function recorder() {
   const qrs: { qr: string; attempt: number; expiresAt: Date }[] = [];
@@ -156,7 +142,7 @@ describe('WhatsApp simulator', () => {
     await until(() => expect(sim.rec.last()?.status).toBe('CONNECTED'));
     sim.control.disconnect(sim.botId, 'logged_out');
     await until(() => expect(sim.rec.last()).toEqual({ status: 'LOGGED_OUT', info: { reason: 'logged_out' } }));
-    expect(await handle.db.select().from(whatsappAuth).where(eq(whatsappAuth.botId, sim.botId))).toEqual([]);
+    expect(await botsDb.handle.db.select().from(whatsappAuth).where(eq(whatsappAuth.botId, sim.botId))).toEqual([]);
     expect(await sim.engine.isLinked(sim.botId)).toBe(false);
     // The phone is gone: nothing more to control.
     expect(conflictOf(() => sim.control.disconnect(sim.botId, 'logged_out')).code).toBe('conflict');
