@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { getDb } from '@/lib/db';
 import { bots, sessionEvents, whatsappAuth, type Bot } from '@/lib/db/schema';
 import { AppError } from '@/lib/errors';
+import { createKeyedQueue } from '@/lib/keyed-queue';
 import { nowIso, rooms, type SessionSnapshot, type SessionStatus } from '@/lib/realtime/events';
 import { publish } from '@/lib/realtime/publish';
 import type { ExternalSessionUpdate, SessionControl, SimulatorControl } from '@/lib/whatsapp/session-control';
@@ -45,7 +46,8 @@ export class SessionManager implements SessionControl {
   readonly engineName: 'baileys' | 'simulator';
   readonly simulator?: SimulatorControl;
   private readonly live = new Map<string, LiveSession>();
-  private readonly locks = new Map<string, Promise<unknown>>();
+  /** Control operations (connect, logout, remove…) on one bot never interleave. */
+  private readonly locked = createKeyedQueue();
 
   constructor(private readonly opts: SessionManagerOptions) {
     this.engineName = opts.engine.name;
@@ -374,17 +376,6 @@ export class SessionManager implements SessionControl {
 
   private enqueue(live: LiveSession, task: () => Promise<void>): void {
     live.chain = live.chain.then(task).catch((err: unknown) => this.opts.log.error({ err, botId: live.botId }, 'session event task failed'));
-  }
-
-  private locked<T>(botId: string, task: () => Promise<T>): Promise<T> {
-    const prev = this.locks.get(botId) ?? Promise.resolve();
-    const run = prev.then(task, task);
-    const settled = run.catch(() => undefined);
-    this.locks.set(botId, settled);
-    void settled.then(() => {
-      if (this.locks.get(botId) === settled) this.locks.delete(botId);
-    });
-    return run;
   }
 }
 

@@ -10,6 +10,7 @@ import {
 import { and, eq, inArray } from 'drizzle-orm';
 import { getDb } from '@/lib/db';
 import { whatsappAuth } from '@/lib/db/schema';
+import { createKeyedQueue } from '@/lib/keyed-queue';
 import { decrypt, encrypt } from '@/lib/secrets/encryption';
 
 // Baileys auth state in the database, encrypted at rest — never useMultiFileAuthState.
@@ -31,17 +32,7 @@ const seal = (botId: string, kind: string, keyId: string, value: unknown) =>
 const open = (botId: string, kind: string, keyId: string, data: string): unknown =>
   JSON.parse(decrypt(PURPOSE, data, aad(botId, kind, keyId)), BufferJSON.reviver);
 
-const queues = new Map<string, Promise<unknown>>();
-function serialized<T>(botId: string, task: () => Promise<T>): Promise<T> {
-  const prev = queues.get(botId) ?? Promise.resolve();
-  const next = prev.then(task, task);
-  const settled = next.catch(() => undefined);
-  queues.set(botId, settled);
-  void settled.then(() => {
-    if (queues.get(botId) === settled) queues.delete(botId);
-  });
-  return next;
-}
+const serialized = createKeyedQueue();
 
 export async function readCreds(botId: string): Promise<AuthenticationCreds | null> {
   const db = await getDb();
