@@ -129,3 +129,8 @@ export const rooms = {
 export function nowIso(): string {
   return new Date().toISOString();
 }
+
+/** Drops undefined fields, so payloads carry the contract's optional keys only when they have a value. */
+export function compact<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}

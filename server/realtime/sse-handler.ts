@@ -2,8 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { authenticate, bearerToken } from '@/lib/auth/authenticate';
 import { AppError, errorBody, toAppError } from '@/lib/errors';
-import type { SessionSnapshot } from '@/lib/realtime/events';
-import { nowIso } from '@/lib/realtime/events';
+import { compact, nowIso, type SessionSnapshot } from '@/lib/realtime/events';
 import { rateLimiter } from '@/lib/rate-limit/rate-limiter';
 import { SSE_OPEN_PER_USER } from '@/lib/rate-limit/rules';
 import { findBot } from '@/lib/services/bots/find-bot';
@@ -120,14 +119,14 @@ function frame(id: number, data: SseData & { userId: string }): string {
 
 function snapshotData(s: SessionSnapshot): SseData {
   const type = s.status === 'CONNECTED' ? 'connected' : s.status === 'QR_REQUIRED' && s.qrCode ? 'qr_updated' : 'status';
-  return {
+  return compact({
     type,
     botId: s.botId,
     sessionId: s.sessionId,
     status: s.status,
-    ...(s.phoneNumber ? { phoneNumber: s.phoneNumber } : {}),
-    ...(s.displayName ? { displayName: s.displayName } : {}),
-    ...(s.qrCode ? { qrCode: s.qrCode } : {}),
+    phoneNumber: s.phoneNumber,
+    displayName: s.displayName,
+    qrCode: s.qrCode,
     timestamp: nowIso(),
-  };
+  });
 }

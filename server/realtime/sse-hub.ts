@@ -1,4 +1,4 @@
-import type { ServerEventName, ServerEventPayload, SessionStatus } from '@/lib/realtime/events';
+import { compact, type ServerEventName, type ServerEventPayload, type SessionStatus } from '@/lib/realtime/events';
 
 // Server-Sent Events fan-out (DESIGN section 4). publish() hands every event here as well as to
 // Socket.IO; events for a bot's session room are kept in a bounded per-bot buffer with
@@ -131,8 +131,4 @@ export class SseHub {
         return null;
     }
   }
-}
-
-function compact<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }

@@ -6,6 +6,9 @@ import type { SessionStatus } from '@/lib/realtime/events';
 
 export type ConnectMethod = 'qr' | 'pairing_code';
 
+/** How long WhatsApp keeps a QR ref valid: the first ≈ 60 s, each later one ≈ 20 s. */
+export const QR_LIFETIME_MS = { first: 60_000, next: 20_000 } as const;
+
 export interface StatusInfo {
   reason?: string;
   phoneNumber?: string;

@@ -5,10 +5,11 @@ import { getDb } from '@/lib/db';
 import { bots, sessionEvents, whatsappAuth, type Bot } from '@/lib/db/schema';
 import { AppError } from '@/lib/errors';
 import { createKeyedQueue } from '@/lib/keyed-queue';
-import { nowIso, rooms, type SessionSnapshot, type SessionStatus } from '@/lib/realtime/events';
+import { compact, nowIso, rooms, type SessionSnapshot, type SessionStatus } from '@/lib/realtime/events';
 import { publish } from '@/lib/realtime/publish';
+import { publishBotStatus } from '@/lib/services/bots/publish-bot';
 import type { ExternalSessionUpdate, SessionControl, SimulatorControl } from '@/lib/whatsapp/session-control';
-import type { ConnectMethod, EngineEvents, EngineSession, InboundMessage, StatusInfo, WhatsAppEngine } from './engine';
+import { QR_LIFETIME_MS, type ConnectMethod, type EngineEvents, type EngineSession, type InboundMessage, type StatusInfo, type WhatsAppEngine } from './engine';
 
 // Owns at most one live WhatsApp session per bot. Every change is persisted (bots row +
 // session_events) and then published through the one publish() path, in order, per bot.
@@ -126,7 +127,7 @@ export class SessionManager implements SessionControl {
       const info: StatusInfo = { reason: update.reason, phoneNumber: update.phoneNumber, displayName: update.displayName };
       if (update.status === 'QR_REQUIRED' && update.qrCode) {
         const attempt = (live.qr?.attempt ?? 0) + 1;
-        this.onQr(live, update.qrCode, attempt, new Date(Date.now() + (attempt === 1 ? 60_000 : 20_000)));
+        this.onQr(live, update.qrCode, attempt, new Date(Date.now() + (attempt === 1 ? QR_LIFETIME_MS.first : QR_LIFETIME_MS.next)));
       } else {
         this.setStatus(live, update.status, info);
       }
@@ -194,20 +195,8 @@ export class SessionManager implements SessionControl {
     const db = await getDb();
     // The session id is stored before anything can report on it (workers address it by id).
     await db.update(bots).set({ sessionId, updatedAt: new Date() }).where(eq(bots.id, bot.id));
-    const previous = this.live.get(bot.id);
-    const live: LiveSession = {
-      botId: bot.id,
-      workspaceId: bot.workspaceId,
-      name: bot.name,
-      sessionId,
-      method,
-      phoneForPairing,
-      status: bot.status,
-      phoneNumber: bot.phoneNumber ?? undefined,
-      displayName: bot.displayName ?? undefined,
-      chain: previous?.chain ?? Promise.resolve(),
-    };
-    this.live.set(bot.id, live);
+    // A new attempt keeps the old one's publish chain, so its last events still go out first.
+    const live = this.track(bot, { sessionId, method, phoneForPairing, chain: this.live.get(bot.id)?.chain });
     const log = this.opts.log.child({ botId: bot.id, sessionId });
     live.engine = this.opts.engine.start({
       botId: bot.id,
@@ -222,16 +211,25 @@ export class SessionManager implements SessionControl {
 
   /** A live record for a bot that has no engine session here (logout of an idle bot, worker updates). */
   private adopt(bot: Bot): LiveSession {
+    return this.track(bot, { sessionId: bot.sessionId ?? randomUUID(), method: 'qr' });
+  }
+
+  /** Starts tracking a bot's session from its stored row. */
+  private track(
+    bot: Bot,
+    attempt: { sessionId: string; method: ConnectMethod; phoneForPairing?: string; chain?: Promise<void> },
+  ): LiveSession {
     const live: LiveSession = {
       botId: bot.id,
       workspaceId: bot.workspaceId,
       name: bot.name,
-      sessionId: bot.sessionId ?? randomUUID(),
-      method: 'qr',
+      sessionId: attempt.sessionId,
+      method: attempt.method,
+      phoneForPairing: attempt.phoneForPairing,
       status: bot.status,
       phoneNumber: bot.phoneNumber ?? undefined,
       displayName: bot.displayName ?? undefined,
-      chain: Promise.resolve(),
+      chain: attempt.chain ?? Promise.resolve(),
     };
     this.live.set(bot.id, live);
     return live;
@@ -362,24 +360,14 @@ export class SessionManager implements SessionControl {
         reason: snapshot.reason,
         timestamp,
       }));
-      publish(rooms.workspace(live.workspaceId), 'bot_status_update', compact({
-        botId: live.botId,
-        name: live.name,
-        status,
-        phoneNumber: snapshot.phoneNumber,
-        displayName: snapshot.displayName,
-        stats: {},
+      publishBotStatus(
+        { id: live.botId, workspaceId: live.workspaceId, name: live.name, status, phoneNumber: snapshot.phoneNumber, displayName: snapshot.displayName },
         timestamp,
-      }));
+      );
     });
   }
 
   private enqueue(live: LiveSession, task: () => Promise<void>): void {
     live.chain = live.chain.then(task).catch((err: unknown) => this.opts.log.error({ err, botId: live.botId }, 'session event task failed'));
   }
-}
-
-/** Drops undefined fields so payloads match the contract's optional keys exactly. */
-function compact<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }

@@ -1,17 +1,31 @@
-import type { Bot } from '@/lib/db/schema';
-import { nowIso, rooms } from '@/lib/realtime/events';
+import { compact, nowIso, rooms, type SessionStatus } from '@/lib/realtime/events';
 import { publish } from '@/lib/realtime/publish';
-import type { BotView } from './to-bot-view';
 
-/** Dashboards learn about a created or renamed bot the same way they learn about status changes. */
-export function publishBotStatus(view: BotView | Bot): void {
-  publish(rooms.workspace(view.workspaceId), 'bot_status_update', {
-    botId: view.id,
-    name: view.name,
-    status: view.status,
-    ...(view.phoneNumber ? { phoneNumber: view.phoneNumber } : {}),
-    ...(view.displayName ? { displayName: view.displayName } : {}),
-    stats: {},
-    timestamp: nowIso(),
-  });
+export interface BotStatus {
+  id: string;
+  workspaceId: string;
+  name: string;
+  status: SessionStatus;
+  phoneNumber?: string | null;
+  displayName?: string | null;
+}
+
+/**
+ * `bot_status_update` to the bot's workspace: dashboards learn about a created or renamed bot
+ * the same way they learn about status changes from the session manager.
+ */
+export function publishBotStatus(bot: BotStatus, timestamp: string = nowIso()): void {
+  publish(
+    rooms.workspace(bot.workspaceId),
+    'bot_status_update',
+    compact({
+      botId: bot.id,
+      name: bot.name,
+      status: bot.status,
+      phoneNumber: bot.phoneNumber || undefined,
+      displayName: bot.displayName || undefined,
+      stats: {},
+      timestamp,
+    }),
+  );
 }

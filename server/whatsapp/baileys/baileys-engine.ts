@@ -11,6 +11,7 @@ import {
 import type { Logger } from 'pino';
 import {
   phoneFromJid,
+  QR_LIFETIME_MS,
   type EngineSession,
   type InboundMessage,
   type StartOptions,
@@ -47,8 +48,8 @@ const NETWORK_ERROR = /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENE
 
 export function createBaileysEngine(opts: BaileysEngineOptions = {}): WhatsAppEngine {
   const makeSocket: MakeSocket = opts.makeSocket ?? ((config) => makeWASocket(config));
-  const qrFirstMs = opts.qrFirstMs ?? 60_000;
-  const qrNextMs = opts.qrNextMs ?? 20_000;
+  const qrFirstMs = opts.qrFirstMs ?? QR_LIFETIME_MS.first;
+  const qrNextMs = opts.qrNextMs ?? QR_LIFETIME_MS.next;
   const pairingTtl = opts.pairingCodeTtlMs ?? qrFirstMs + 5 * qrNextMs;
   const backoff = opts.backoff ?? { baseMs: 1_000, maxMs: 60_000 };
   const maxUnlinkedFailures = opts.maxUnlinkedFailures ?? 3;
@@ -233,19 +234,21 @@ export function createBaileysEngine(opts: BaileysEngineOptions = {}): WhatsAppEn
       events.status('STARTING');
       void connect().catch(onConnectFailure);
 
+      /** Stops reconnecting and lets go of the socket: nothing it reports afterwards counts. */
+      const detach = () => {
+        stopped = true;
+        clearTimeout(retryTimer);
+        const s = sock;
+        sock = undefined;
+        return s;
+      };
+
       return {
         async stop() {
-          stopped = true;
-          clearTimeout(retryTimer);
-          const s = sock;
-          sock = undefined;
-          close(s);
+          close(detach());
         },
         async logout() {
-          stopped = true;
-          clearTimeout(retryTimer);
-          const s = sock;
-          sock = undefined;
+          const s = detach();
           if (s && opened) {
             // Tells the phone to remove this linked device; best effort if WhatsApp is gone.
             await s.logout().catch((err: unknown) => log.warn({ err }, 'WhatsApp logout failed; forgetting credentials anyway'));
