@@ -18,23 +18,22 @@ export function SimulatorPanel() {
 
   // Live status from the workspace room: no polling while the socket is up.
   useSocketEvent('bot_status_update', (update) => {
+    // A bot created elsewhere: fetch the list once.
+    if (!data?.bots.some((b) => b.id === update.botId)) {
+      void mutate();
+      return;
+    }
     void mutate(
-      (current) => {
-        if (!current) return current;
-        const known = current.bots.some((b) => b.id === update.botId);
-        if (!known) return current;
-        return {
+      (current) =>
+        current && {
           bots: current.bots.map((b) =>
             b.id === update.botId
               ? { ...b, name: update.name, status: update.status, phoneNumber: update.phoneNumber ?? null, displayName: update.displayName ?? null }
               : b,
           ),
-        };
-      },
+        },
       { revalidate: false },
     );
-    // A bot created elsewhere: fetch the list once.
-    if (!data?.bots.some((b) => b.id === update.botId)) void mutate();
   });
 
   async function createTestBot() {

@@ -1,9 +1,14 @@
+import type { ZodType } from 'zod';
 import { AppError } from '@/lib/errors';
 import { botIdParam } from '@/lib/validation/bot';
+import { workspaceIdParam } from '@/lib/validation/workspace';
 
-/** A malformed id is a bot that does not exist (404), not a validation error. */
-export function botIdFrom(params: { botId?: string }): string {
-  const parsed = botIdParam.safeParse(params.botId);
-  if (!parsed.success) throw new AppError('not_found', 'Bot not found.');
+/** A malformed id in the path is a thing that does not exist (404), not a validation error. */
+function idFrom(schema: ZodType<string>, value: string | undefined, notFound: string): string {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new AppError('not_found', notFound);
   return parsed.data;
 }
+
+export const botIdFrom = (params: { botId?: string }) => idFrom(botIdParam, params.botId, 'Bot not found.');
+export const workspaceIdFrom = (params: { workspaceId?: string }) => idFrom(workspaceIdParam, params.workspaceId, 'Workspace not found.');

@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import { toAppError } from '@/lib/errors';
 import { CLIENT_IP_HEADER } from '@/lib/http/client-ip';
+import { sendError } from './send-error';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
@@ -31,13 +33,8 @@ export function createRequestHandler(opts: {
       await handle(req, res);
     } catch (err) {
       opts.log.error({ err, path }, 'unhandled request error');
-      if (!res.headersSent) {
-        res.statusCode = 500;
-        res.setHeader('content-type', 'application/json');
-        res.end(JSON.stringify({ error: { code: 'internal', message: 'Something went wrong on our side. Please try again.' } }));
-      } else {
-        res.destroy();
-      }
+      // Never the thrown error's own details: toAppError turns anything unknown into a generic 500.
+      sendError(res, toAppError(err));
     }
   };
 }

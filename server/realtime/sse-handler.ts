@@ -1,13 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { authenticate, bearerToken } from '@/lib/auth/authenticate';
-import { AppError, errorBody, toAppError } from '@/lib/errors';
+import { AppError, toAppError } from '@/lib/errors';
 import { compact, nowIso, type SessionSnapshot } from '@/lib/realtime/events';
 import { rateLimiter } from '@/lib/rate-limit/rate-limiter';
 import { SSE_OPEN_PER_USER } from '@/lib/rate-limit/rules';
 import { findBot } from '@/lib/services/bots/find-bot';
 import { botIdParam } from '@/lib/validation/bot';
 import { sessionControl } from '@/lib/whatsapp/session-control';
+import { sendError } from '../http/send-error';
 import type { SseData, SseEvent, SseHub } from './sse-hub';
 
 export const SSE_PATH = '/api/v1/whatsapp/connection-events';
@@ -101,14 +102,7 @@ export function createSseHandler(opts: { hub: SseHub; heartbeatMs: number; log: 
     } catch (err) {
       const appErr = toAppError(err);
       if (appErr.status >= 500) log.error({ err }, 'SSE request failed');
-      if (res.headersSent) {
-        res.destroy();
-        return;
-      }
-      const headers: Record<string, string> = { 'content-type': 'application/json', 'cache-control': 'no-store' };
-      if (appErr.retryAfter !== undefined) headers['retry-after'] = String(appErr.retryAfter);
-      res.writeHead(appErr.status, headers);
-      res.end(JSON.stringify(errorBody(appErr)));
+      sendError(res, appErr);
     }
   };
 }
