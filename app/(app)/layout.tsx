@@ -4,16 +4,20 @@ import { UnifiedWebSocketProvider } from '@/components/realtime/unified-websocke
 import { AppShell } from '@/components/shell/app-shell';
 import { currentAccount } from '@/lib/auth/current-principal';
 import { env } from '@/lib/env';
+import { issueToken } from '@/lib/services/auth/issue-token';
 
 // The signed-in area. The provider lives here so the tab's one socket survives navigation
 // between dashboard, inbox and settings (this layout does not re-mount).
 export default async function SignedInLayout({ children }: { children: ReactNode }) {
   const current = await currentAccount();
   if (!current) redirect('/sign-in');
-  const { account } = current;
+  const { account, principal } = current;
   const workspace = account.workspaces[0];
+  // Issued with the page, so the socket's first handshake needs no extra round trip; the
+  // provider refreshes it in-band before it expires.
+  const { token, expiresAt } = await issueToken({ principal });
   return (
-    <UnifiedWebSocketProvider>
+    <UnifiedWebSocketProvider options={{ initialToken: { token, expiresAt: expiresAt.toISOString() } }}>
       <AppShell user={account.user} workspace={workspace ?? null} simulator={env().WHATSAPP_ENGINE === 'simulator'}>
         {children}
       </AppShell>

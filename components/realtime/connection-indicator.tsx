@@ -8,7 +8,7 @@ const LABELS: Record<ConnectionStatus, { text: string; title: string }> = {
   connecting: { text: 'Connecting…', title: 'Opening the live connection' },
   connected: { text: 'Live', title: 'Connected: updates arrive instantly' },
   reconnecting: { text: 'Reconnecting…', title: 'Connection lost; retrying' },
-  offline: { text: 'Offline', title: 'No live connection; retrying in the background' },
+  offline: { text: 'Offline — polling', title: 'No live connection: refreshing every few seconds and retrying in the background' },
   unauthorized: { text: 'Signed out', title: 'Your session ended; sign in again' },
 };
 

@@ -25,19 +25,25 @@ async function toError(res: Response): Promise<AppError> {
   return new AppError(res.status >= 500 ? 'internal' : 'bad_request', `Request failed (${res.status}).`, { retryAfter });
 }
 
-export async function apiRequest<T>(method: string, url: string, body?: unknown): Promise<T> {
+/** The response itself (2xx or 304); anything else becomes the server's AppError. */
+export async function apiRequestRaw(method: string, url: string, body?: unknown, headers?: Record<string, string>): Promise<Response> {
   let res: Response;
   try {
     res = await fetch(url, {
       method,
       credentials: 'same-origin',
-      headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (cause) {
     throw new NetworkError(cause);
   }
-  if (!res.ok) throw await toError(res);
+  if (!res.ok && res.status !== 304) throw await toError(res);
+  return res;
+}
+
+export async function apiRequest<T>(method: string, url: string, body?: unknown): Promise<T> {
+  const res = await apiRequestRaw(method, url, body);
   return (res.status === 204 ? undefined : await res.json()) as T;
 }
 

@@ -1,5 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, ServerToClientEvents } from './events';
+import { AppError } from '@/lib/errors';
+import type { Ack, ClientToServerEvents, ConnectionErrorPayload, ServerToClientEvents, SessionSnapshot } from './events';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -7,7 +8,7 @@ export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
  * connecting   first handshake in flight
  * connected    healthy
  * reconnecting lost, retrying with backoff (first OFFLINE_AFTER_MS)
- * offline      lost for longer than OFFLINE_AFTER_MS (views may fall back to slow polling)
+ * offline      lost for longer than OFFLINE_AFTER_MS: views fall back to slow polling
  * unauthorized the server refused our credentials (signed out elsewhere, session expired)
  */
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'offline' | 'unauthorized';
@@ -19,20 +20,59 @@ export interface ConnectionSnapshot {
   connectCount: number;
 }
 
+/** A socket token and when it stops working (ISO 8601). */
+export interface TokenGrant {
+  token: string;
+  expiresAt: string;
+}
+
 export const OFFLINE_AFTER_MS = 10_000;
 const SERVER_DISCONNECT_RETRY_MS = 1_000;
+/** Refresh this long before expiry (or at 80% of a shorter lifetime). */
+const REFRESH_LEAD_MS = 60_000;
+const REFRESH_RETRY_MS = 10_000;
+const ACK_TIMEOUT_MS = 10_000;
 
 export interface ConnectionStoreOptions {
   url?: string;
-  /** For tests: a token instead of the session cookie. */
+  /** A fixed token (tests, scripts): never refreshed. */
   auth?: { token: string };
+  /** A token the server issued with the page, so the first handshake needs no extra request. */
+  initialToken?: TokenGrant;
+  /** Where fresh tokens come from. Defaults to `POST /api/v1/auth/token` when `initialToken` is set. */
+  getToken?: () => Promise<TokenGrant>;
   createSocket?: (url: string | undefined, opts: Parameters<typeof io>[1]) => ClientSocket;
+}
+
+export interface ConnectInfo {
+  /** False on the first connect of this tab. */
+  reconnect: boolean;
+  /** Socket.IO connection state recovery restored missed events (multi-node setups). */
+  recovered: boolean;
+}
+
+type Listener<T> = (value: T) => void;
+
+interface Waiter {
+  resolve: (s: SessionSnapshot) => void;
+  reject: (e: unknown) => void;
+}
+
+async function fetchSocketToken(): Promise<TokenGrant> {
+  const res = await fetch('/api/v1/auth/token', { method: 'POST', credentials: 'same-origin' });
+  if (res.status === 401) throw new AppError('unauthorized', 'Your session has ended.');
+  if (!res.ok) throw new AppError('service_unavailable', `Token request failed (${res.status}).`);
+  return (await res.json()) as TokenGrant;
 }
 
 /**
  * The tab's one Socket.IO connection, as an external store for useSyncExternalStore.
  * acquire/release are reference-counted and release is deferred by a tick, so React
  * StrictMode's mount → unmount → mount never opens a second connection.
+ *
+ * It also owns what must survive a reconnect: the token (refreshed in-band before it expires)
+ * and the set of WhatsApp sessions views want to watch (re-joined after every reconnect, each
+ * re-join answering with a fresh snapshot so nothing missed while down stays missed).
  */
 export class ConnectionStore {
   readonly socket: ClientSocket;
@@ -42,8 +82,23 @@ export class ConnectionStore {
   private releaseTimer: ReturnType<typeof setTimeout> | undefined;
   private offlineTimer: ReturnType<typeof setTimeout> | undefined;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+
+  private grant: TokenGrant | undefined;
+  private readonly staticAuth: { token: string } | undefined;
+  private readonly getToken: (() => Promise<TokenGrant>) | undefined;
+
+  /** botId → how many views want it. */
+  private readonly sessions = new Map<string, number>();
+  private readonly waiters = new Map<string, Waiter[]>();
+  private readonly snapshotListeners = new Set<Listener<SessionSnapshot>>();
+  private readonly sessionErrorListeners = new Set<Listener<ConnectionErrorPayload>>();
+  private readonly connectListeners = new Set<Listener<ConnectInfo>>();
 
   constructor(opts: ConnectionStoreOptions = {}) {
+    this.staticAuth = opts.auth;
+    this.grant = opts.initialToken;
+    this.getToken = opts.getToken ?? (opts.initialToken ? fetchSocketToken : undefined);
     const create = opts.createSocket ?? ((url, o) => (url ? io(url, o) : io(o)) as ClientSocket);
     this.socket = create(opts.url, {
       autoConnect: false,
@@ -51,10 +106,14 @@ export class ConnectionStore {
       transports: ['websocket', 'polling'],
       tryAllTransports: true,
       withCredentials: true,
+      // Exponential backoff with ±50% jitter, so a server restart is not met by every tab at once.
       reconnectionDelay: 500,
       reconnectionDelayMax: 5_000,
       randomizationFactor: 0.5,
-      auth: opts.auth,
+      // Called before every handshake, so a reconnect always carries a valid token.
+      auth: (cb) => {
+        void this.handshakeAuth().then(cb);
+      },
     });
     this.wire();
   }
@@ -84,7 +143,162 @@ export class ConnectionStore {
   close(): void {
     clearTimeout(this.offlineTimer);
     clearTimeout(this.retryTimer);
+    clearTimeout(this.refreshTimer);
+    this.offlineTimer = undefined;
     this.socket.disconnect();
+  }
+
+  // ── Session subscriptions ──────────────────────────────────────────────────────────────
+
+  /**
+   * Watch `session:{botId}`. Resolves with the session's snapshot once joined (at once when
+   * connected, otherwise on the next connect). Reference-counted: two views watching the same
+   * bot share one subscription.
+   */
+  subscribeSession(botId: string): Promise<SessionSnapshot> {
+    const count = this.sessions.get(botId) ?? 0;
+    this.sessions.set(botId, count + 1);
+    const promise = new Promise<SessionSnapshot>((resolve, reject) => {
+      const list = this.waiters.get(botId) ?? [];
+      list.push({ resolve, reject });
+      this.waiters.set(botId, list);
+    });
+    if (this.socket.connected) this.join(botId);
+    return promise;
+  }
+
+  unsubscribeSession(botId: string): void {
+    const count = this.sessions.get(botId) ?? 0;
+    if (count <= 0) return;
+    if (count > 1) {
+      this.sessions.set(botId, count - 1);
+      return;
+    }
+    this.sessions.delete(botId);
+    this.waiters.delete(botId);
+    if (this.socket.connected) this.socket.emit('unsubscribe_session', { botId }, () => undefined);
+  }
+
+  /** Bots currently watched (for tests and the debug overlay). */
+  watchedSessions(): string[] {
+    return [...this.sessions.keys()];
+  }
+
+  /** Every snapshot a (re)join returns. */
+  onSessionSnapshot(listener: Listener<SessionSnapshot>): () => void {
+    this.snapshotListeners.add(listener);
+    return () => this.snapshotListeners.delete(listener);
+  }
+
+  /** A (re)join that failed, e.g. the bot was deleted while we were offline. */
+  onSessionError(listener: Listener<ConnectionErrorPayload>): () => void {
+    this.sessionErrorListeners.add(listener);
+    return () => this.sessionErrorListeners.delete(listener);
+  }
+
+  onConnect(listener: Listener<ConnectInfo>): () => void {
+    this.connectListeners.add(listener);
+    return () => this.connectListeners.delete(listener);
+  }
+
+  /** Emit with an ack; a transport failure or timeout becomes the same error shape as a refusal. */
+  async request<E extends 'trigger_whatsapp_connection' | 'disconnect_whatsapp' | 'subscribe_session'>(
+    event: E,
+    payload: Parameters<ClientToServerEvents[E]>[0],
+  ): Promise<SessionSnapshot> {
+    if (!this.socket.connected) throw new AppError('service_unavailable', 'The live connection is down; try again in a moment.');
+    let res: Ack<SessionSnapshot>;
+    try {
+      const emit = this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck as (ev: string, p: unknown) => Promise<Ack<SessionSnapshot>>;
+      res = await emit(event, payload);
+    } catch {
+      throw new AppError('service_unavailable', 'The server did not answer in time; try again.');
+    }
+    if (!res.ok) throw new AppError(res.error.code, res.error.message);
+    return res.data;
+  }
+
+  // ── Internals ──────────────────────────────────────────────────────────────────────────
+
+  private join(botId: string): void {
+    this.request('subscribe_session', { botId }).then(
+      (snap) => {
+        if (!this.sessions.has(botId)) return; // unsubscribed meanwhile
+        const list = this.waiters.get(botId) ?? [];
+        this.waiters.delete(botId);
+        for (const w of list) w.resolve(snap);
+        for (const l of this.snapshotListeners) l(snap);
+      },
+      (err: unknown) => {
+        if (!this.sessions.has(botId)) return;
+        const list = this.waiters.get(botId) ?? [];
+        this.waiters.delete(botId);
+        for (const w of list) w.reject(err);
+        if (list.length === 0) {
+          const appErr = err instanceof AppError ? err : new AppError('internal', 'Could not watch this session.');
+          const payload: ConnectionErrorPayload = {
+            botId,
+            sessionId: '',
+            code: appErr.code,
+            error: appErr.message,
+            timestamp: new Date().toISOString(),
+          };
+          for (const l of this.sessionErrorListeners) l(payload);
+        }
+      },
+    );
+  }
+
+  private async handshakeAuth(): Promise<Record<string, string>> {
+    if (this.staticAuth) return this.staticAuth;
+    if (!this.getToken) return {}; // the session cookie authenticates
+    if (this.grant && Date.parse(this.grant.expiresAt) - Date.now() > 5_000) return { token: this.grant.token };
+    try {
+      this.grant = await this.getToken();
+      return { token: this.grant.token };
+    } catch {
+      // Fall back to the cookie: a refused handshake reports `unauthorized` the usual way.
+      this.grant = undefined;
+      return {};
+    }
+  }
+
+  private scheduleRefresh(): void {
+    clearTimeout(this.refreshTimer);
+    if (!this.getToken || !this.grant) return;
+    const left = Date.parse(this.grant.expiresAt) - Date.now();
+    const lead = Math.min(REFRESH_LEAD_MS, left * 0.2);
+    this.refreshTimer = setTimeout(() => void this.refresh(), Math.max(0, Math.min(left - lead, 2 ** 31 - 1)));
+  }
+
+  /** Hands the live socket a fresh token; on refusal, reconnects with it instead. */
+  private async refresh(): Promise<void> {
+    if (!this.getToken || !this.socket.connected) return;
+    let next: TokenGrant;
+    try {
+      next = await this.getToken();
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'unauthorized') {
+        this.set({ status: 'unauthorized', transport: null });
+        this.close();
+        return;
+      }
+      this.refreshTimer = setTimeout(() => void this.refresh(), REFRESH_RETRY_MS);
+      return;
+    }
+    this.grant = next;
+    try {
+      const emit = this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck as (ev: string, p: unknown) => Promise<Ack<{ expiresAt: string }>>;
+      const res = await emit('refresh_token', { token: next.token });
+      if (!res.ok) throw new Error(res.error.code);
+      this.scheduleRefresh();
+    } catch {
+      // The server would not take it in-band: a reconnect with the new token (rooms re-joined).
+      if (this.socket.connected) {
+        this.socket.disconnect();
+        this.socket.connect();
+      }
+    }
   }
 
   private set(next: Partial<ConnectionSnapshot>): void {
@@ -93,6 +307,7 @@ export class ConnectionStore {
   }
 
   private goneDown(): void {
+    clearTimeout(this.refreshTimer);
     if (this.snapshot.status !== 'offline') this.set({ status: 'reconnecting', transport: null });
     if (this.offlineTimer === undefined) {
       this.offlineTimer = setTimeout(() => this.set({ status: 'offline' }), OFFLINE_AFTER_MS);
@@ -105,14 +320,21 @@ export class ConnectionStore {
       clearTimeout(this.offlineTimer);
       this.offlineTimer = undefined;
       const transport = s.io.engine?.transport?.name === 'polling' ? 'polling' : 'websocket';
+      const reconnect = this.snapshot.connectCount > 0;
       this.set({ status: 'connected', transport, connectCount: this.snapshot.connectCount + 1 });
       s.io.engine?.once('upgrade', () => this.set({ transport: 'websocket' }));
+      this.scheduleRefresh();
+      // Rooms do not survive a new connection: join again what views still want.
+      for (const botId of this.sessions.keys()) this.join(botId);
+      const info: ConnectInfo = { reconnect, recovered: s.recovered };
+      for (const l of this.connectListeners) l(info);
     });
     s.on('disconnect', (reason) => {
       if (reason === 'io client disconnect') return; // we closed it on purpose
       this.goneDown();
       // The server closing us (e.g. a token expiring) is not retried by socket.io itself.
       if (reason === 'io server disconnect' && this.refs > 0) {
+        clearTimeout(this.retryTimer);
         this.retryTimer = setTimeout(() => s.connect(), SERVER_DISCONNECT_RETRY_MS);
       }
     });

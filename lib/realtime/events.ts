@@ -91,6 +91,48 @@ export interface WorkspaceUpdatedPayload {
   timestamp: string;
 }
 
+/** Not in DESIGN section 2's table yet: a bot was deleted, so dashboards drop it without a refetch. */
+export interface BotDeletedPayload {
+  botId: string;
+  workspaceId: string;
+  timestamp: string;
+}
+
+export type MessageDirection = 'in' | 'out';
+export type MessageAuthor = 'contact' | 'bot' | 'agent';
+
+/** A message as the inbox shows it (DESIGN section 6); the inbox issue fills in the rest. */
+export interface ChatMessage {
+  id: string;
+  conversationId: string;
+  externalId: string | null;
+  direction: MessageDirection;
+  type: string;
+  body: string;
+  status: 'pending' | MessageDeliveryStatus;
+  author: MessageAuthor;
+  authorUserId?: string | null;
+  createdAt: string;
+}
+
+export interface NewMessagePayload {
+  conversationId: string;
+  botId: string;
+  message: ChatMessage;
+  timestamp: string;
+}
+
+export interface ConversationUpdatedPayload {
+  conversationId: string;
+  botId: string;
+  lastMessage: { body: string; direction: MessageDirection; at: string } | null;
+  unreadCount: number;
+  assigneeId?: string | null;
+  botPaused: boolean;
+  status: 'open' | 'resolved';
+  timestamp: string;
+}
+
 export interface ServerToClientEvents {
   connected: (payload: ConnectedPayload) => void;
   qr_code_updated: (payload: QrCodeUpdatedPayload) => void;
@@ -99,6 +141,10 @@ export interface ServerToClientEvents {
   connection_error: (payload: ConnectionErrorPayload) => void;
   bot_status_update: (payload: BotStatusUpdatePayload) => void;
   workspace_updated: (payload: WorkspaceUpdatedPayload) => void;
+  bot_deleted: (payload: BotDeletedPayload) => void;
+  new_message: (payload: NewMessagePayload) => void;
+  conversation_updated: (payload: ConversationUpdatedPayload) => void;
+  message_status_updated: (payload: MessageStatusUpdatedPayload) => void;
 }
 
 export type ServerEventName = keyof ServerToClientEvents;
@@ -106,7 +152,7 @@ export type ServerEventPayload<E extends ServerEventName> = Parameters<ServerToC
 
 export type Ack<T> = { ok: true; data: T } | { ok: false; error: { code: ErrorCode; message: string } };
 
-/** Client→server events; handlers arrive with the sessions issue. Each acks with `Ack<T>`. */
+/** Client→server events. Each acks with `Ack<T>`. */
 export interface ClientToServerEvents {
   subscribe_session: (payload: { botId: string }, ack: (res: Ack<SessionSnapshot>) => void) => void;
   unsubscribe_session: (payload: { botId: string }, ack: (res: Ack<{ botId: string }>) => void) => void;
@@ -115,6 +161,11 @@ export interface ClientToServerEvents {
     ack: (res: Ack<SessionSnapshot>) => void,
   ) => void;
   disconnect_whatsapp: (payload: { botId: string }, ack: (res: Ack<SessionSnapshot>) => void) => void;
+  /**
+   * Not in DESIGN section 2's table yet: hands the connection a fresh token before the old one
+   * expires, so a long-lived tab keeps its socket (and its rooms) instead of reconnecting.
+   */
+  refresh_token: (payload: { token: string }, ack: (res: Ack<{ expiresAt: string }>) => void) => void;
 }
 
 // Room names, in one place so nobody spells them twice.

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { botSettings } from './bot-settings';
 
 export const botIdParam = z.uuid('Bot not found.');
 
@@ -8,10 +9,8 @@ const name = z
   .min(1, 'Enter a bot name.')
   .max(80, 'Bot name must be at most 80 characters.');
 const description = z.string().trim().max(500, 'Description must be at most 500 characters.');
-// Free-form bot settings (auto-reply rules arrive with the inbox); bounded so a row stays small.
-const settings = z
-  .record(z.string().max(100), z.unknown())
-  .refine((v) => JSON.stringify(v).length <= 20_000, 'Settings must be at most 20 kB of JSON.');
+// Replaced as a whole on PATCH; the schema bounds every field, so a row stays small.
+const settings = botSettings;
 
 export const createBotBody = z.object({
   name,

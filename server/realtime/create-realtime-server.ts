@@ -5,7 +5,9 @@ import type { Credentials } from '@/lib/auth/authenticate';
 import { workspaceIds, type Principal } from '@/lib/auth/principal';
 import { nowIso, rooms, type ClientToServerEvents, type ServerToClientEvents } from '@/lib/realtime/events';
 import type { RealtimeFacade } from '@/lib/realtime/publish';
+import { registerAuthHandlers } from './auth-handlers';
 import { registerSessionHandlers } from './session-handlers';
+import { createSocketHandlerRegistrar } from './socket-handler';
 import type { SseHub } from './sse-hub';
 
 export interface SocketData {
@@ -63,14 +65,9 @@ export function createRealtimeServer(httpServer: HttpServer, opts: RealtimeOptio
       ...workspaces.map(rooms.workspace),
     ]);
 
-    // A token authorizes the handshake only until it expires; the client reconnects with a fresh one.
-    if (principal.expiresAt) {
-      const ms = principal.expiresAt.getTime() - Date.now();
-      const timer = setTimeout(() => socket.disconnect(true), Math.max(0, Math.min(ms, 2 ** 31 - 1)));
-      socket.once('disconnect', () => clearTimeout(timer));
-    }
-
-    registerSessionHandlers(socket, opts.log);
+    const on = createSocketHandlerRegistrar(socket, opts.log);
+    registerAuthHandlers(socket, on, opts.authenticate);
+    registerSessionHandlers(socket, on);
     socket.emit('connected', { userId: principal.userId, workspaceIds: workspaces, timestamp: nowIso() });
     opts.log.debug({ socketId: socket.id, userId: principal.userId, transport: socket.conn.transport.name }, 'socket connected');
     socket.once('disconnect', (reason) => opts.log.debug({ socketId: socket.id, reason }, 'socket disconnected'));

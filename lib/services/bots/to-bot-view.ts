@@ -1,5 +1,6 @@
 import type { Bot } from '@/lib/db/schema';
 import type { SessionSnapshot } from '@/lib/realtime/events';
+import { readBotSettings, type BotSettings } from '@/lib/validation/bot-settings';
 
 /** The bot as the API returns it. Live session state (when the session manager runs here) wins over the row. */
 export interface BotView {
@@ -8,7 +9,7 @@ export interface BotView {
   name: string;
   description: string;
   channel: Bot['channel'];
-  settings: Record<string, unknown>;
+  settings: BotSettings;
   status: Bot['status'];
   statusReason: string | null;
   sessionId: string | null;
@@ -26,7 +27,7 @@ export function toBotView(bot: Bot, live?: SessionSnapshot): BotView {
     name: bot.name,
     description: bot.description,
     channel: bot.channel,
-    settings: bot.settings,
+    settings: readBotSettings(bot.settings),
     status: live?.status ?? bot.status,
     statusReason: bot.statusReason,
     sessionId: live?.sessionId || bot.sessionId,

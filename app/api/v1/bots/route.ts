@@ -1,10 +1,12 @@
+import { jsonWithEtag } from '@/lib/api/etag';
 import { json, withSession } from '@/lib/api/with-route';
 import { BOT_WRITE_PER_USER } from '@/lib/rate-limit/rules';
 import { createBot } from '@/lib/services/bots/create-bot';
 import { listBots } from '@/lib/services/bots/list-bots';
 import { createBotBody, type CreateBotInput } from '@/lib/validation/bot';
 
-export const GET = withSession({}, async ({ principal }) => json({ bots: await listBots({ principal }) }));
+// ETag: the dashboard's slow poll (socket down) costs a 304 when nothing changed.
+export const GET = withSession({}, async ({ req, principal }) => jsonWithEtag(req, { bots: await listBots({ principal }) }));
 
 export const POST = withSession<CreateBotInput>(
   { body: createBotBody, rateLimit: [{ rule: BOT_WRITE_PER_USER, key: ({ principal }) => principal.userId }] },

@@ -1,3 +1,4 @@
+import { jsonWithEtag } from '@/lib/api/etag';
 import { botIdFrom } from '@/lib/api/params';
 import { json, withSession } from '@/lib/api/with-route';
 import { BOT_WRITE_PER_USER } from '@/lib/rate-limit/rules';
@@ -9,8 +10,8 @@ import { updateBotBody, type UpdateBotInput } from '@/lib/validation/bot';
 type Params = { botId: string };
 const writeLimit = [{ rule: BOT_WRITE_PER_USER, key: ({ principal }: { principal: { userId: string } }) => principal.userId }];
 
-export const GET = withSession<undefined, undefined, Params>({}, async ({ params, principal }) =>
-  json(await getBot({ principal, botId: botIdFrom(params) })),
+export const GET = withSession<undefined, undefined, Params>({}, async ({ req, params, principal }) =>
+  jsonWithEtag(req, await getBot({ principal, botId: botIdFrom(params) })),
 );
 
 export const PATCH = withSession<UpdateBotInput, undefined, Params>(
