@@ -1,40 +1,17 @@
 'use client';
 
 import { useState } from 'react';
-import useSWR from 'swr';
 import { EmptyIcon } from '@/components/ui/empty-icon';
-import { useSocketEvent } from '@/hooks/use-socket-event';
-import { apiRequest, fetcher } from '@/lib/api/fetcher';
+import { useBots } from '@/hooks/use-bots';
+import { apiRequest } from '@/lib/api/fetcher';
 import { AppError } from '@/lib/errors';
-import type { BotView } from '@/lib/services/bots/to-bot-view';
 import { SimulatedPhoneCard } from './simulated-phone-card';
 
-type BotsResponse = { bots: BotView[] };
-
 export function SimulatorPanel() {
-  const { data, error, isLoading, mutate } = useSWR<BotsResponse>('/api/v1/bots', fetcher);
+  // The shared live list: status pushes patch it in place, no polling while the socket is up.
+  const { data, error, isLoading, mutate } = useBots();
   const [creating, setCreating] = useState(false);
   const [createError, setCreateError] = useState<string | null>(null);
-
-  // Live status from the workspace room: no polling while the socket is up.
-  useSocketEvent('bot_status_update', (update) => {
-    // A bot created elsewhere: fetch the list once.
-    if (!data?.bots.some((b) => b.id === update.botId)) {
-      void mutate();
-      return;
-    }
-    void mutate(
-      (current) =>
-        current && {
-          bots: current.bots.map((b) =>
-            b.id === update.botId
-              ? { ...b, name: update.name, status: update.status, phoneNumber: update.phoneNumber ?? null, displayName: update.displayName ?? null }
-              : b,
-          ),
-        },
-      { revalidate: false },
-    );
-  });
 
   async function createTestBot() {
     setCreating(true);

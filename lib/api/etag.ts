@@ -13,7 +13,14 @@ export function jsonWithEtag(req: Request, data: unknown): Response {
   return new Response(body, { status: 200, headers: { ...headers, 'content-type': 'application/json' } });
 }
 
+/**
+ * If-None-Match uses the weak comparison (RFC 9110 §13.1.2): `W/"x"` matches `"x"`. Proxies that
+ * compress responses (nginx gzip) weaken our strong tags, and the browser sends them back so.
+ */
 function ifNoneMatch(header: string | null, etag: string): boolean {
   if (!header) return false;
-  return header.split(',').some((t) => t.trim() === etag || t.trim() === '*');
+  return header.split(',').some((t) => {
+    const tag = t.trim();
+    return tag === '*' || tag.replace(/^W\//, '') === etag;
+  });
 }

@@ -209,8 +209,7 @@ export class ConnectionStore {
     if (!this.socket.connected) throw new AppError('service_unavailable', 'The live connection is down; try again in a moment.');
     let res: Ack<SessionSnapshot>;
     try {
-      const emit = this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck as (ev: string, p: unknown) => Promise<Ack<SessionSnapshot>>;
-      res = await emit(event, payload);
+      res = await this.emitWithAck<SessionSnapshot>(event, payload);
     } catch {
       throw new AppError('service_unavailable', 'The server did not answer in time; try again.');
     }
@@ -219,6 +218,12 @@ export class ConnectionStore {
   }
 
   // ── Internals ──────────────────────────────────────────────────────────────────────────
+
+  /** An emit with an ack and a timeout. Called on the socket: `emitWithAck` needs its `this`. */
+  private emitWithAck<T>(event: string, payload: unknown): Promise<Ack<T>> {
+    const timed = this.socket.timeout(ACK_TIMEOUT_MS) as unknown as { emitWithAck(ev: string, p: unknown): Promise<Ack<T>> };
+    return timed.emitWithAck(event, payload);
+  }
 
   private join(botId: string): void {
     this.request('subscribe_session', { botId }).then(
@@ -288,8 +293,7 @@ export class ConnectionStore {
     }
     this.grant = next;
     try {
-      const emit = this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck as (ev: string, p: unknown) => Promise<Ack<{ expiresAt: string }>>;
-      const res = await emit('refresh_token', { token: next.token });
+      const res = await this.emitWithAck<{ expiresAt: string }>('refresh_token', { token: next.token });
       if (!res.ok) throw new Error(res.error.code);
       this.scheduleRefresh();
     } catch {
@@ -326,7 +330,8 @@ export class ConnectionStore {
       this.scheduleRefresh();
       // Rooms do not survive a new connection: join again what views still want.
       for (const botId of this.sessions.keys()) this.join(botId);
-      const info: ConnectInfo = { reconnect, recovered: s.recovered };
+      // socket.io-client leaves `recovered` undefined when there was nothing to recover.
+      const info: ConnectInfo = { reconnect, recovered: s.recovered === true };
       for (const l of this.connectListeners) l(info);
     });
     s.on('disconnect', (reason) => {

@@ -1,9 +1,10 @@
 import type { Metadata } from 'next';
-import { EmptyIcon } from '@/components/ui/empty-icon';
 import Link from 'next/link';
+import { BotList } from '@/components/dashboard/bot-list';
 
 export const metadata: Metadata = { title: 'Dashboard' };
 
+// The header is static; the list is a client component because it stays live over the socket.
 export default function DashboardPage() {
   return (
     <>
@@ -12,15 +13,11 @@ export default function DashboardPage() {
           <h1>Dashboard</h1>
           <p>Every bot and its WhatsApp link, live.</p>
         </div>
-      </div>
-      <section className="card empty-state" aria-labelledby="no-bots">
-        <EmptyIcon name="chat" />
-        <h2 id="no-bots">No bots yet</h2>
-        <p>Create a bot, link its WhatsApp account by scanning a QR code, and it starts answering your contacts.</p>
         <Link className="button" href="/bots/new">
           Create bot
         </Link>
-      </section>
+      </div>
+      <BotList />
     </>
   );
 }

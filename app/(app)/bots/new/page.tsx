@@ -1,10 +1,9 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
+import { Suspense } from 'react';
+import { CreateBotWizard } from '@/components/bots/create-bot-wizard';
 
 export const metadata: Metadata = { title: 'Create bot' };
 
-// The creation wizard (name → behaviour → link WhatsApp → success) lands with the wizard issue;
-// until then this page says so plainly instead of a dead button or a 404.
 export default function NewBotPage() {
   return (
     <>
@@ -14,13 +13,10 @@ export default function NewBotPage() {
           <p>Name your bot, set how it replies, then link WhatsApp with a QR code.</p>
         </div>
       </div>
-      <section className="card empty-state">
-        <h2>Bot creation is not available in this version yet</h2>
-        <p>This Parley build has accounts, workspaces and the live connection. The bot wizard and WhatsApp linking come in the next release.</p>
-        <Link className="button button--secondary" href="/dashboard">
-          Back to dashboard
-        </Link>
-      </section>
+      {/* useSearchParams needs a Suspense boundary for static rendering. */}
+      <Suspense fallback={<p className="muted">Loading…</p>}>
+        <CreateBotWizard />
+      </Suspense>
     </>
   );
 }

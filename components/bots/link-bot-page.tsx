@@ -1,0 +1,66 @@
+'use client';
+
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import useSWR from 'swr';
+import { AppError } from '@/lib/errors';
+import type { BotView } from '@/lib/services/bots/to-bot-view';
+import { LinkWhatsApp } from './link-whatsapp';
+
+/** /bots/{id}/link: the wizard's link step on its own, for "Link WhatsApp" / "Relink" buttons. */
+export function LinkBotPage({ botId }: { botId: string }) {
+  const router = useRouter();
+  const { data: bot, error, mutate } = useSWR<BotView>(`/api/v1/bots/${botId}`);
+
+  if (error) {
+    const code = error instanceof AppError ? error.code : 'internal';
+    return (
+      <section className="card empty-state" role="alert">
+        <h1>{code === 'not_found' || code === 'validation_failed' ? 'Bot not found' : code === 'forbidden' ? 'You cannot link this bot' : 'Could not load this bot'}</h1>
+        <p>{error instanceof Error ? error.message : 'Try again.'}</p>
+        <div className="link__actions">
+          <Link className="button" href="/dashboard">
+            Back to dashboard
+          </Link>
+          {code === 'internal' || code === 'service_unavailable' ? (
+            <button type="button" className="button button--secondary" onClick={() => void mutate()}>
+              Retry
+            </button>
+          ) : null}
+        </div>
+      </section>
+    );
+  }
+  if (!bot) {
+    return (
+      <p className="muted" role="status">
+        Loading…
+      </p>
+    );
+  }
+  return (
+    <>
+      <div className="page-header">
+        <div>
+          <h1>Link WhatsApp to {bot.name}</h1>
+          <p>
+            <Link href={`/bots/${bot.id}`}>Back to {bot.name}</Link>
+          </p>
+        </div>
+      </div>
+      {bot.status === 'CONNECTED' ? (
+        <section className="card" role="status">
+          <h2>Already linked</h2>
+          <p>
+            {bot.name} is linked to {bot.phoneNumber ? `+${bot.phoneNumber}` : 'a phone'}. To link a different phone, log out of WhatsApp on the{' '}
+            <Link href={`/bots/${bot.id}`}>bot’s page</Link> first.
+          </p>
+        </section>
+      ) : (
+      <section className="card">
+        <LinkWhatsApp botId={bot.id} secondary={{ label: 'Back to bot', onClick: () => router.push(`/bots/${bot.id}`) }} />
+      </section>
+      )}
+    </>
+  );
+}
