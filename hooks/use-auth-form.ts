@@ -4,7 +4,8 @@ import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import type { ZodType } from 'zod';
 import { apiRequest, fieldErrors } from '@/lib/api/fetcher';
-import { AppError } from '@/lib/errors';
+import { errorMessage } from '@/lib/errors';
+import { issuesByPath } from '@/lib/validation/issues-by-path';
 
 /**
  * Submit logic shared by the sign-in and sign-up forms: validate with the same zod schema the
@@ -25,8 +26,7 @@ export function useAuthForm<T extends Record<string, unknown>>(opts: { schema: Z
 
     const parsed = opts.schema.safeParse(values);
     if (!parsed.success) {
-      const next: Record<string, string> = {};
-      for (const issue of parsed.error.issues) next[issue.path.join('.')] ??= issue.message;
+      const next = issuesByPath(parsed.error.issues);
       setErrors(next);
       focusFirstInvalid(form, next);
       return;
@@ -44,7 +44,7 @@ export function useAuthForm<T extends Record<string, unknown>>(opts: { schema: Z
         setErrors(fields);
         focusFirstInvalid(form, fields);
       } else {
-        setFormError(err instanceof AppError ? err.message : 'Something went wrong. Please try again.');
+        setFormError(errorMessage(err, 'Something went wrong. Please try again.'));
       }
     }
   }

@@ -63,3 +63,8 @@ export function errorBody(err: AppError): ErrorBody {
   if (err.details !== undefined) body.error.details = err.details;
   return body;
 }
+
+/** What to show for a caught error: an AppError's own words, anything else the fallback. */
+export function errorMessage(err: unknown, fallback: string): string {
+  return err instanceof AppError ? err.message : fallback;
+}

@@ -1,6 +1,6 @@
 'use client';
 
-import { useId } from 'react';
+import { TextAreaField } from '@/components/ui/text-area-field';
 import { TextField } from '@/components/ui/text-field';
 
 export interface BotDetails {
@@ -21,9 +21,6 @@ const DESCRIPTION_MAX = 500;
 
 /** A bot's name and description, controlled; the wizard's first step and the bot page's "Details" wrap it in their own form. */
 export function BotDetailsFields({ value, onChange, errors = {} }: BotDetailsFieldsProps) {
-  const descriptionId = useId();
-  const descriptionError = errors.description;
-  const descriptionHint = `Optional. Only your team sees it. Up to ${DESCRIPTION_MAX} characters.`;
   return (
     <>
       <TextField
@@ -37,31 +34,15 @@ export function BotDetailsFields({ value, onChange, errors = {} }: BotDetailsFie
         error={errors.name}
         onChange={(e) => onChange({ ...value, name: e.target.value })}
       />
-      <div className="field">
-        <label className="field__label" htmlFor={descriptionId}>
-          Description
-        </label>
-        <textarea
-          id={descriptionId}
-          name="description"
-          className="field__input"
-          rows={3}
-          maxLength={DESCRIPTION_MAX}
-          value={value.description}
-          aria-invalid={descriptionError ? true : undefined}
-          aria-describedby={`${descriptionId}-${descriptionError ? 'error' : 'hint'}`}
-          onChange={(e) => onChange({ ...value, description: e.target.value })}
-        />
-        {descriptionError ? (
-          <span id={`${descriptionId}-error`} className="field__error" role="alert">
-            {descriptionError}
-          </span>
-        ) : (
-          <span id={`${descriptionId}-hint`} className="field__hint">
-            {descriptionHint}
-          </span>
-        )}
-      </div>
+      <TextAreaField
+        label="Description"
+        name="description"
+        maxLength={DESCRIPTION_MAX}
+        value={value.description}
+        hint={`Optional. Only your team sees it. Up to ${DESCRIPTION_MAX} characters.`}
+        error={errors.description}
+        onChange={(e) => onChange({ ...value, description: e.target.value })}
+      />
     </>
   );
 }

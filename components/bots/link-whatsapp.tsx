@@ -134,7 +134,18 @@ function LinkWhatsAppFlow({ onLinked, secondary, successExtra }: LinkWhatsAppPro
       ) : (
         <QrPanel />
       )}
+      {error ? (
+        // WhatsApp is being retried in the background; say why, and let the user start over now.
+        <p className="alert alert--error" role="alert" data-error-code={error.code}>
+          {error.message}
+        </p>
+      ) : null}
       <div className="link__actions">
+        {error ? (
+          <button type="button" className="button" onClick={retry}>
+            Try again
+          </button>
+        ) : null}
         <button type="button" className="button button--ghost" onClick={() => void cancel()}>
           Cancel
         </button>

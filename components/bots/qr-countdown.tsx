@@ -6,7 +6,7 @@ function secondsLeft(expiresAt: string, now: number): number {
   return Math.max(0, Math.ceil((Date.parse(expiresAt) - now) / 1000));
 }
 
-/** "Expires in 0:17", ticking each second; resets whenever a new expiry (a rotated QR) arrives. */
+/** "Expires in 0:17", ticking each second. Key it by `expiresAt`: `now` is only as fresh as the last tick. */
 export function QrCountdown({ expiresAt }: { expiresAt: string }) {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {

@@ -12,7 +12,8 @@ export function QrPanel() {
   const qrCode = useLinkSession((s) => s.qrCode);
   const expiresAt = useLinkSession((s) => s.qrExpiresAt);
   const attempt = useLinkSession((s) => s.attempt);
-  const reconnecting = useLinkSession((s) => s.reconnecting);
+  // A connection_error already explains itself beside the buttons.
+  const reconnecting = useLinkSession((s) => s.reconnecting && !s.error);
 
   return (
     <div className="link__qr-layout">
@@ -24,7 +25,8 @@ export function QrPanel() {
             Getting a QR code from WhatsApp…
           </div>
         )}
-        {expiresAt && qrCode ? <QrCountdown expiresAt={expiresAt} /> : null}
+        {/* Keyed by expiry: a rotated QR starts a fresh countdown from now, not from the last tick. */}
+        {expiresAt && qrCode ? <QrCountdown key={expiresAt} expiresAt={expiresAt} /> : null}
       </figure>
       <ol className="link__steps">
         <li>Open WhatsApp on the bot’s phone.</li>

@@ -3,7 +3,7 @@
 import { useState, type FormEvent } from 'react';
 import { TextField } from '@/components/ui/text-field';
 import { apiRequest, fieldErrors } from '@/lib/api/fetcher';
-import { AppError } from '@/lib/errors';
+import { errorMessage } from '@/lib/errors';
 import type { BotView } from '@/lib/services/bots/to-bot-view';
 import type { SimulatedDisconnect } from '@/lib/whatsapp/session-control';
 
@@ -23,10 +23,6 @@ const DISCONNECTS: { value: SimulatedDisconnect; label: string }[] = [
   { value: 'connection_replaced', label: 'Opened on another computer' },
   { value: 'outdated_version', label: 'WhatsApp Web version outdated' },
 ];
-
-function messageOf(err: unknown, fallback: string): string {
-  return err instanceof AppError ? err.message : fallback;
-}
 
 export function SimulatedPhoneCard({ bot }: { bot: BotView }) {
   const base = `/api/dev/simulator/bots/${bot.id}`;
@@ -51,7 +47,7 @@ export function SimulatedPhoneCard({ bot }: { bot: BotView }) {
       const byField = fieldErrors(err);
       setFields(byField);
       // A field error is shown beside its field; only the rest goes in the card's alert.
-      if (Object.keys(byField).length === 0) setError(messageOf(err, 'Something went wrong. Try again.'));
+      if (Object.keys(byField).length === 0) setError(errorMessage(err, 'Something went wrong. Try again.'));
     } finally {
       setBusy(null);
     }

@@ -60,10 +60,21 @@ describe('link session state machine', () => {
     expect(s2.getState().error?.code).toBe('connection_replaced');
     expect(s2.getState().error?.message).toMatch(/another WhatsApp Web session/);
 
-    const s3 = started();
-    s3.getState().apply(onError(s3.getState(), { botId: 'b1', sessionId: 's1', code: 'whatsapp_unreachable', error: 'x', timestamp: ts }));
-    expect(s3.getState()).toMatchObject({ phase: 'failed', error: { code: 'whatsapp_unreachable' } });
-    expect(s3.getState().error?.message).toMatch(/cannot reach WhatsApp/);
+  });
+
+  it('a connection_error keeps watching (the engine retries) and explains; a new QR clears it', () => {
+    const store = started();
+    const { apply } = store.getState();
+    apply(onQr(store.getState(), qr('A', 1)));
+    apply(onError(store.getState(), { botId: 'b1', sessionId: 's1', code: 'whatsapp_unreachable', error: 'x', timestamp: ts }));
+    expect(store.getState()).toMatchObject({ phase: 'qr', reconnecting: true, error: { code: 'whatsapp_unreachable' } });
+    expect(store.getState().error?.message).toMatch(/cannot reach WhatsApp/);
+    expect(WATCHING.has(store.getState().phase)).toBe(true);
+    apply(onQr(store.getState(), qr('B', 2)));
+    expect(store.getState()).toMatchObject({ phase: 'qr', qrCode: 'B', error: null, reconnecting: false });
+    // An error for an older attempt is ignored.
+    apply(onError(store.getState(), { botId: 'b1', sessionId: 'old', code: 'connection_closed', error: 'x', timestamp: ts }));
+    expect(store.getState().error).toBeNull();
   });
 
   it('unknown reasons keep the engine’s own detail', () => {

@@ -128,7 +128,7 @@ export function onStatus(s: LinkState, p: SessionStatusChangedPayload): Partial<
     case 'RECONNECTING':
       return { reconnecting: true };
     case 'QR_REQUIRED':
-      return { reconnecting: false };
+      return { reconnecting: false, error: null };
     case 'DISCONNECTED':
       if (p.reason === 'qr_timeout') return { phase: 'expired', qrCode: null, pairingCode: null, error: describeFailure('qr_timeout') };
       return { phase: 'failed', qrCode: null, pairingCode: null, error: describeFailure(p.reason, 'Linking stopped. Try again.') };
@@ -139,9 +139,13 @@ export function onStatus(s: LinkState, p: SessionStatusChangedPayload): Partial<
   }
 }
 
+/**
+ * `connection_error` is not the end: the engine retries (RECONNECTING) and only a final ERROR
+ * stops it. So keep watching, say what is wrong in plain words, and offer a retry meanwhile.
+ */
 export function onError(s: LinkState, p: ConnectionErrorPayload): Partial<LinkState> | null {
-  if (p.botId !== s.botId || !active(s)) return null;
-  return { phase: 'failed', qrCode: null, pairingCode: null, error: describeFailure(p.code, p.error) };
+  if (p.botId !== s.botId || !active(s) || !sameOrNewer(s, p.sessionId || undefined)) return null;
+  return { error: describeFailure(p.code, p.error), reconnecting: true };
 }
 
 /**
