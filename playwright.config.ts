@@ -1,14 +1,13 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, defineConfig, devices } from '@playwright/test';
+import { FAST_QR_PORT, FAST_QR_TIMING, FAST_QR_URL, MAIN_PORT, MAIN_URL } from './e2e/servers';
 
 // Playwright's own browser cannot be downloaded on these machines: use Debian's Chromium when
 // the bundled one is absent (.ci/run installs it).
 const bundled = chromium.executablePath();
 const executablePath = existsSync(bundled) ? undefined : '/usr/bin/chromium';
 
-const port = Number(process.env.E2E_PORT ?? 3217);
-const baseURL = `http://localhost:${port}`;
 // A fresh embedded database per run, so tests never see each other's accounts from earlier runs.
 // The id goes into the env so worker processes, which load this file again, agree on it.
 process.env.E2E_RUN_ID ??= String(Date.now());
@@ -24,7 +23,7 @@ export default defineConfig({
   reporter: 'list',
   outputDir: '.test-artifacts/playwright',
   use: {
-    baseURL,
+    baseURL: MAIN_URL,
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
   },
@@ -49,23 +48,45 @@ export default defineConfig({
       },
     },
   ],
-  webServer: {
-    // The production server exactly as `npm start` runs it (npm test builds first).
-    command: 'node --import tsx server/start.ts',
-    url: `${baseURL}/api/health`,
-    timeout: 180_000,
-    reuseExistingServer: false,
-    stdout: 'ignore',
-    stderr: 'pipe',
-    env: {
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'warn',
-      NEXT_TELEMETRY_DISABLED: '1',
-      APP_SECRET: 'e2e-secret-e2e-secret-e2e-secret-e2e-secret',
-      // The fake phone: no internet here, and the e2e tests link bots by "scanning".
-      WHATSAPP_ENGINE: 'simulator',
+  webServer: [
+    {
+      // The production server exactly as `npm start` runs it (npm test builds first).
+      command: 'node --import tsx server/start.ts',
+      url: `${MAIN_URL}/api/health`,
+      timeout: 180_000,
+      reuseExistingServer: false,
+      stdout: 'ignore',
+      stderr: 'pipe',
+      env: serverEnv(MAIN_PORT, dataDir, {}),
     },
-  },
+    {
+      // The same build with a fast-rotating simulator QR (e2e/linking-rotation.spec.ts): the
+      // rotation, expiry and cross-user isolation tests see every QR change within seconds.
+      command: 'node --import tsx server/start.ts',
+      url: `${FAST_QR_URL}/api/health`,
+      timeout: 180_000,
+      reuseExistingServer: false,
+      stdout: 'ignore',
+      stderr: 'pipe',
+      env: serverEnv(FAST_QR_PORT, `${dataDir}-fast-qr`, {
+        SIMULATOR_QR_FIRST_MS: String(FAST_QR_TIMING.firstMs),
+        SIMULATOR_QR_NEXT_MS: String(FAST_QR_TIMING.nextMs),
+        SIMULATOR_QR_REFS: String(FAST_QR_TIMING.refs),
+      }),
+    },
+  ],
 });
+
+function serverEnv(port: number, dir: string, extra: Record<string, string>): Record<string, string> {
+  return {
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATA_DIR: dir,
+    LOG_LEVEL: 'warn',
+    NEXT_TELEMETRY_DISABLED: '1',
+    APP_SECRET: 'e2e-secret-e2e-secret-e2e-secret-e2e-secret',
+    // The fake phone: no internet here, and the e2e tests link bots by "scanning".
+    WHATSAPP_ENGINE: 'simulator',
+    ...extra,
+  };
+}

@@ -1,11 +1,19 @@
 import { test as base } from '@playwright/test';
 import { AppShell } from './pages/app-shell';
 import { DashboardPage } from './pages/dashboard-page';
+import { LinkStep } from './pages/link-step';
 import { SettingsPage } from './pages/settings-page';
 import { SignInPage } from './pages/sign-in-page';
 import { SignUpPage } from './pages/sign-up-page';
+import { WizardPage } from './pages/wizard-page';
 
 let counter = 0;
+
+/** A fresh account's details (unique email per call). */
+export function makeUser(first = 'Dana') {
+  counter += 1;
+  return { name: `${first} Test${counter}`, email: `${first.toLowerCase()}.${Date.now()}.${counter}@example.com`, password: 'correct-horse-battery' };
+}
 
 export const test = base.extend<{
   signUpPage: SignUpPage;
@@ -13,6 +21,8 @@ export const test = base.extend<{
   shell: AppShell;
   dashboard: DashboardPage;
   settings: SettingsPage;
+  wizard: WizardPage;
+  linkStep: LinkStep;
   newUser: { name: string; email: string; password: string };
 }>({
   signUpPage: async ({ page }, use) => use(new SignUpPage(page)),
@@ -20,10 +30,9 @@ export const test = base.extend<{
   shell: async ({ page }, use) => use(new AppShell(page)),
   dashboard: async ({ page }, use) => use(new DashboardPage(page)),
   settings: async ({ page }, use) => use(new SettingsPage(page)),
-  newUser: async ({}, use) => {
-    counter += 1;
-    await use({ name: `Dana Test${counter}`, email: `dana.${Date.now()}.${counter}@example.com`, password: 'correct-horse-battery' });
-  },
+  wizard: async ({ page }, use) => use(new WizardPage(page)),
+  linkStep: async ({ page }, use) => use(new LinkStep(page)),
+  newUser: async ({}, use) => use(makeUser()),
 });
 
 export { expect } from '@playwright/test';

@@ -40,9 +40,11 @@ export function useBots() {
   useUnifiedWebSocket({
     onBotStatusUpdate: (p) => {
       const current = swr.data;
-      const next = current ? applyBotStatus(current, p) : undefined;
+      // Still loading: the list on its way is at least as new as the page, so no second read.
+      if (!current) return;
+      const next = applyBotStatus(current, p);
       if (next) void mutate(next, { revalidate: false });
-      else void mutate();
+      else void mutate(); // a bot we have not seen (created elsewhere): one refetch
     },
     onBotDeleted: (p) => {
       void mutate((current) => current && { bots: current.bots.filter((b) => b.id !== p.botId) }, { revalidate: false });

@@ -110,6 +110,9 @@ export class ConnectionStore {
       reconnectionDelay: 500,
       reconnectionDelayMax: 5_000,
       randomizationFactor: 0.5,
+      // A handshake that stalls (e.g. an upgrade accepted, then dropped by a proxy) is retried
+      // after 8 s instead of socket.io's default 20 s.
+      timeout: 8_000,
       // Called before every handshake, so a reconnect always carries a valid token.
       auth: (cb) => {
         void this.handshakeAuth().then(cb);

@@ -1,0 +1,41 @@
+import { expect, type Page } from '@playwright/test';
+import { LinkStep } from './link-step';
+
+/** /bots/new: name → behaviour → link WhatsApp → done. */
+export class WizardPage {
+  readonly link: LinkStep;
+
+  constructor(private readonly page: Page) {
+    this.link = new LinkStep(page);
+  }
+
+  /** From the dashboard's page header (a client-side link, like a user would). */
+  async openFromDashboard() {
+    await this.page.getByRole('main').locator('.page-header').getByRole('link', { name: 'Create bot' }).click();
+    await this.expectOpen();
+  }
+
+  async expectOpen() {
+    await expect(this.page).toHaveURL(/\/bots\/new/);
+    await expect(this.page.getByRole('heading', { level: 1, name: 'Create bot' })).toBeVisible();
+  }
+
+  /** Step 1. Returns the new bot's id, which the wizard puts in the URL. */
+  async createBot(name: string): Promise<string> {
+    await expect(this.page.getByRole('heading', { name: 'Name your bot' })).toBeVisible();
+    await this.page.getByLabel('Bot name').fill(name);
+    await this.page.getByRole('button', { name: 'Create bot' }).click();
+    await expect(this.page).toHaveURL(/\/bots\/new\?bot=[^&]+&step=behaviour/);
+    await expect(this.page.getByRole('heading', { name: `How should ${name} reply?` })).toBeVisible();
+    const botId = new URL(this.page.url()).searchParams.get('bot');
+    if (!botId) throw new Error(`no bot id in ${this.page.url()}`);
+    return botId;
+  }
+
+  /** Step 2 with the defaults. */
+  async saveBehaviour() {
+    await this.page.getByRole('button', { name: 'Save and continue' }).click();
+    await expect(this.page).toHaveURL(/step=link/);
+    await expect(this.link.showQrButton()).toBeVisible();
+  }
+}

@@ -1,0 +1,32 @@
+import { expect, type APIRequestContext } from '@playwright/test';
+
+export interface SimulatedPhone {
+  phoneNumber: string;
+  displayName: string;
+}
+
+/** `POST /api/v1/bots` as the signed-in user (the context's cookies apply). */
+export async function createBotViaApi(request: APIRequestContext, name: string): Promise<string> {
+  const res = await request.post('/api/v1/bots', { data: { name } });
+  expect(res.status(), await res.text()).toBe(201);
+  return ((await res.json()) as { id: string }).id;
+}
+
+/** `POST /api/v1/bots/{id}/connect`: starts linking by QR, as the REST API does. */
+export async function connectViaApi(request: APIRequestContext, botId: string) {
+  const res = await request.post(`/api/v1/bots/${botId}/connect`, { data: { method: 'qr' } });
+  expect(res.status(), await res.text()).toBe(202);
+}
+
+/** The simulator's phone scans the bot's current QR (dev API, WHATSAPP_ENGINE=simulator only). */
+export async function simulatorScan(request: APIRequestContext, botId: string, phone: SimulatedPhone) {
+  return request.post(`/api/dev/simulator/bots/${botId}/scan`, { data: phone });
+}
+
+/** Scans once the QR is up: the dev API answers 409 while no QR is showing yet. */
+export async function scanWhenQrShows(request: APIRequestContext, botId: string, phone: SimulatedPhone) {
+  await expect(async () => {
+    const res = await simulatorScan(request, botId, phone);
+    expect(res.status(), await res.text()).toBe(200);
+  }).toPass({ intervals: [200, 300, 500], timeout: 10_000 });
+}
