@@ -1,5 +1,6 @@
 import { test as base } from '@playwright/test';
 import { AppShell } from './pages/app-shell';
+import { BotPage } from './pages/bot-page';
 import { DashboardPage } from './pages/dashboard-page';
 import { LinkStep } from './pages/link-step';
 import { SettingsPage } from './pages/settings-page';
@@ -23,6 +24,7 @@ export const test = base.extend<{
   settings: SettingsPage;
   wizard: WizardPage;
   linkStep: LinkStep;
+  botPage: BotPage;
   newUser: { name: string; email: string; password: string };
 }>({
   signUpPage: async ({ page }, use) => use(new SignUpPage(page)),
@@ -32,6 +34,7 @@ export const test = base.extend<{
   settings: async ({ page }, use) => use(new SettingsPage(page)),
   wizard: async ({ page }, use) => use(new WizardPage(page)),
   linkStep: async ({ page }, use) => use(new LinkStep(page)),
+  botPage: async ({ page }, use) => use(new BotPage(page)),
   newUser: async ({}, use) => use(makeUser()),
 });
 

@@ -4,7 +4,6 @@ import useSWR from 'swr';
 import type { BotStatusUpdatePayload } from '@/lib/realtime/events';
 import type { BotView } from '@/lib/services/bots/to-bot-view';
 import { LIST_POLL_MS, useFallbackInterval } from './use-fallback-interval';
-import { useUnifiedWebSocket } from './use-unified-websocket';
 
 export const BOTS_KEY = '/api/v1/bots';
 export type BotsResponse = { bots: BotView[] };
@@ -31,24 +30,10 @@ export function applyBotStatus(list: BotsResponse, p: BotStatusUpdatePayload): B
 
 /**
  * Every bot in the caller's workspaces, kept live: `bot_status_update` and `bot_deleted` patch
- * the SWR cache in place (no refetch storms); a bot we have not seen yet triggers one refetch.
- * Polls every 30 s only while the socket has been down for 10 s.
+ * the SWR cache in place (components/realtime/live-cache-sync.tsx, whether or not this view is
+ * mounted), so there are no refetch storms. Polls every 30 s only while the socket has been down
+ * for 10 s.
  */
 export function useBots() {
-  const swr = useSWR<BotsResponse>(BOTS_KEY, { refreshInterval: useFallbackInterval(LIST_POLL_MS) });
-  const { mutate } = swr;
-  useUnifiedWebSocket({
-    onBotStatusUpdate: (p) => {
-      const current = swr.data;
-      // Still loading: the list on its way is at least as new as the page, so no second read.
-      if (!current) return;
-      const next = applyBotStatus(current, p);
-      if (next) void mutate(next, { revalidate: false });
-      else void mutate(); // a bot we have not seen (created elsewhere): one refetch
-    },
-    onBotDeleted: (p) => {
-      void mutate((current) => current && { bots: current.bots.filter((b) => b.id !== p.botId) }, { revalidate: false });
-    },
-  });
-  return swr;
+  return useSWR<BotsResponse>(BOTS_KEY, { refreshInterval: useFallbackInterval(LIST_POLL_MS) });
 }

@@ -2,16 +2,15 @@
 
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import useSWR from 'swr';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
-import { applyBotStatus } from '@/hooks/use-bots';
 import { LIST_POLL_MS, useFallbackInterval } from '@/hooks/use-fallback-interval';
 import { useUnifiedWebSocket } from '@/hooks/use-unified-websocket';
 import { apiRequest } from '@/lib/api/fetcher';
 import { formatTime, reasonText } from '@/lib/client/bot-history-format';
 import { AppError, errorMessage } from '@/lib/errors';
-import type { BotStatusUpdatePayload, SessionSnapshot } from '@/lib/realtime/events';
+import type { SessionSnapshot } from '@/lib/realtime/events';
 import type { BotView } from '@/lib/services/bots/to-bot-view';
 import type { BotSettings } from '@/lib/validation/bot-settings';
 import { BotBehaviourForm } from './bot-behaviour-form';
@@ -21,15 +20,10 @@ import styles from './bot-page.module.css';
 import { ConnectionHistory } from './connection-history';
 import { StatusBadge } from './status-badge';
 
-/** A pushed status applied to the cached bot (same rules as the dashboard's list). */
-function withStatus(bot: BotView, p: BotStatusUpdatePayload): BotView {
-  return applyBotStatus({ bots: [bot] }, p)?.bots[0] ?? bot;
-}
-
 /**
  * /bots/{id}: the bot's WhatsApp link (live), its details and behaviour, and its connection
- * history. Status changes arrive over the tab's socket and patch the cached bot in place; the
- * page polls only while the socket has been down for a while.
+ * history. Status changes arrive over the tab's socket and patch the cached bot in place
+ * (LiveCacheSync in the provider); the page polls only while the socket has been down a while.
  */
 export function BotPage({ botId }: { botId: string }) {
   const router = useRouter();
@@ -38,13 +32,18 @@ export function BotPage({ botId }: { botId: string }) {
   // Our own delete also comes back as `bot_deleted`; the page is leaving then, not "deleted elsewhere".
   const deleting = useRef(false);
   const [dialog, setDialog] = useState<'logout' | 'delete' | null>(null);
+  // Logging out removes the button that opened the dialog: hand focus to the heading instead.
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  const focusHeadingOnClose = useRef(false);
+  useEffect(() => {
+    if (dialog || !focusHeadingOnClose.current) return;
+    focusHeadingOnClose.current = false;
+    headingRef.current?.focus();
+  }, [dialog]);
   const refreshInterval = useFallbackInterval(LIST_POLL_MS);
   const { data: bot, error, mutate } = useSWR<BotView>(deleted ? null : key, { refreshInterval });
 
   useUnifiedWebSocket({
-    onBotStatusUpdate: (p) => {
-      if (p.botId === botId) void mutate((current) => current && withStatus(current, p), { revalidate: false });
-    },
     onConnectionUpdate: (p) => {
       // bot_status_update carries no reason; this event does.
       if (p.botId === botId) void mutate((current) => current && { ...current, statusReason: p.reason ?? null }, { revalidate: false });
@@ -102,6 +101,7 @@ export function BotPage({ botId }: { botId: string }) {
 
   async function logout() {
     const snap = await apiRequest<SessionSnapshot>('POST', `${key}/logout`);
+    focusHeadingOnClose.current = true;
     await mutate(
       (current) => current && { ...current, status: snap.status, phoneNumber: snap.phoneNumber ?? null, displayName: snap.displayName ?? null },
       { revalidate: false },
@@ -127,7 +127,9 @@ export function BotPage({ botId }: { botId: string }) {
       <div className="page-header">
         <div>
           <div className={styles.title}>
-            <h1>{bot.name}</h1>
+            <h1 ref={headingRef} tabIndex={-1} className={styles.heading}>
+              {bot.name}
+            </h1>
             <StatusBadge status={bot.status} testId="bot-status" />
           </div>
           {bot.description ? <p>{bot.description}</p> : null}
@@ -199,7 +201,6 @@ export function BotPage({ botId }: { botId: string }) {
 
       <ConnectionHistory botId={bot.id} refreshInterval={refreshInterval} />
 
-      {/* One dialog for both actions: ConfirmDialog's title id is fixed, so two would collide. */}
       <ConfirmDialog
         open={dialog !== null}
         title={dialog === 'delete' ? `Delete ${bot.name}?` : 'Log out of WhatsApp?'}

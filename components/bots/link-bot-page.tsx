@@ -2,6 +2,7 @@
 
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
+import { useState } from 'react';
 import useSWR from 'swr';
 import { AppError } from '@/lib/errors';
 import type { BotView } from '@/lib/services/bots/to-bot-view';
@@ -11,6 +12,10 @@ import { LinkWhatsApp } from './link-whatsapp';
 export function LinkBotPage({ botId }: { botId: string }) {
   const router = useRouter();
   const { data: bot, error, mutate } = useSWR<BotView>(`/api/v1/bots/${botId}`);
+  // "Already linked" is decided by the status on arrival: the cached bot turns CONNECTED live
+  // when this page links it, and the success view must stay on screen then.
+  const [linkedOnArrival, setLinkedOnArrival] = useState<boolean | null>(null);
+  if (bot && linkedOnArrival === null) setLinkedOnArrival(bot.status === 'CONNECTED');
 
   if (error) {
     const code = error instanceof AppError ? error.code : 'internal';
@@ -48,7 +53,7 @@ export function LinkBotPage({ botId }: { botId: string }) {
           </p>
         </div>
       </div>
-      {bot.status === 'CONNECTED' ? (
+      {linkedOnArrival ? (
         <section className="card" role="status">
           <h2>Already linked</h2>
           <p>

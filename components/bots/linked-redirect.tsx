@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useEffect, useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 
 const AUTO_CONTINUE_S = 3;
 
@@ -11,6 +11,9 @@ export function LinkedRedirect({ botId, phoneNumber, displayName, extra }: { bot
   const router = useRouter();
   const [left, setLeft] = useState(AUTO_CONTINUE_S);
   const href = `/bots/${botId}`;
+  // autoFocus does nothing on a link in React; focus it once so Enter continues at once.
+  const openRef = useRef<HTMLAnchorElement>(null);
+  useEffect(() => openRef.current?.focus(), []);
 
   useEffect(() => {
     if (left <= 0) {
@@ -34,7 +37,7 @@ export function LinkedRedirect({ botId, phoneNumber, displayName, extra }: { bot
         Opening the bot page in {left} s…
       </p>
       <div className="link__actions">
-        <Link className="button" href={href} autoFocus>
+        <Link className="button" href={href} ref={openRef}>
           Open bot now
         </Link>
         {extra}

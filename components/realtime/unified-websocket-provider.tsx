@@ -4,6 +4,7 @@ import { createContext, useEffect, useState, type ReactNode } from 'react';
 import { SWRConfig, useSWRConfig } from 'swr';
 import { createEtagFetcher } from '@/lib/api/etag-fetcher';
 import { ConnectionStore, type ConnectionStoreOptions } from '@/lib/realtime/connection-store';
+import { LiveCacheSync } from './live-cache-sync';
 
 export const ConnectionStoreContext = createContext<ConnectionStore | null>(null);
 
@@ -36,6 +37,7 @@ export function UnifiedWebSocketProvider({ children, options, fetcher }: Provide
     <ConnectionStoreContext.Provider value={store}>
       <SWRConfig value={{ fetcher: fetcher ?? defaultFetcher, revalidateOnFocus: false, revalidateOnReconnect: false }}>
         <RevalidateOnReconnect store={store} />
+        <LiveCacheSync />
         {children}
       </SWRConfig>
     </ConnectionStoreContext.Provider>

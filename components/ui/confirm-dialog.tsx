@@ -1,6 +1,6 @@
 'use client';
 
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 
 interface ConfirmDialogProps {
   open: boolean;
@@ -21,6 +21,7 @@ export function ConfirmDialog({ open, title, children, confirmLabel, destructive
   const ref = useRef<HTMLDialogElement>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const titleId = useId();
 
   useEffect(() => {
     const dialog = ref.current;
@@ -53,13 +54,13 @@ export function ConfirmDialog({ open, title, children, confirmLabel, destructive
     <dialog
       ref={ref}
       className="dialog"
-      aria-labelledby="confirm-dialog-title"
+      aria-labelledby={titleId}
       onCancel={(e) => {
         e.preventDefault();
         if (!busy) onClose();
       }}
     >
-      <h2 id="confirm-dialog-title">{title}</h2>
+      <h2 id={titleId}>{title}</h2>
       {children ? <div className="dialog__body">{children}</div> : null}
       {error ? (
         <p className="alert alert--error" role="alert">

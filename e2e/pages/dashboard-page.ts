@@ -8,6 +8,12 @@ export class DashboardPage {
     await expect(this.page.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible();
   }
 
+  /** The list has loaded (rows or the empty state), so its read is in SWR's cache. */
+  async expectLoaded() {
+    await expect(this.page.getByText('Loading bots…')).toHaveCount(0);
+    await expect(this.page.getByTestId('bot-row').or(this.emptyState()).first()).toBeVisible();
+  }
+
   /** The empty state's own region: the page header has a "Create bot" link too. */
   emptyState() {
     return this.page.getByRole('region', { name: 'No bots yet' });
@@ -37,5 +43,16 @@ export class DashboardPage {
   async expectBotStatus(botId: string, status: string, label?: string) {
     await expect(this.botStatus(botId)).toHaveAttribute('data-status', status);
     if (label) await expect(this.botStatus(botId)).toHaveText(label);
+  }
+
+  /** The row's "Link WhatsApp" / "Relink" action: a link to /bots/{id}/link, named after the bot. */
+  rowLinkAction(botId: string) {
+    return this.botRowById(botId).getByRole('link', { name: /^(Link WhatsApp|Relink) / });
+  }
+
+  /** Opens a bot's page from its row's name link (client-side navigation). */
+  async openBot(botId: string) {
+    await this.botRowById(botId).getByRole('rowheader').getByRole('link').click();
+    await expect(this.page).toHaveURL(new RegExp(`/bots/${botId}$`));
   }
 }

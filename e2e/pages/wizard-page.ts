@@ -15,6 +15,12 @@ export class WizardPage {
     await this.expectOpen();
   }
 
+  /** Straight to /bots/new (a full page load). */
+  async goto() {
+    await this.page.goto('/bots/new');
+    await this.expectOpen();
+  }
+
   async expectOpen() {
     await expect(this.page).toHaveURL(/\/bots\/new/);
     await expect(this.page.getByRole('heading', { level: 1, name: 'Create bot' })).toBeVisible();

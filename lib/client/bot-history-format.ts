@@ -21,6 +21,7 @@ export function reasonText(reason: string): string {
   return REASON_LABEL[code] ?? reason.replaceAll('_', ' ');
 }
 
+/** To the second: one linking writes several rows within a second or two. */
 export function formatTime(iso: string): string {
-  return new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  return new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
 }
