@@ -107,6 +107,15 @@ describe('link session state machine', () => {
     expect(store.getState().phase).toBe('expired');
   });
 
+  it('relinking a logged-out bot: the LOGGED_OUT snapshot from before the start is not a failure', () => {
+    const store = started();
+    store.getState().apply(onSnapshot(store.getState(), { botId: 'b1', sessionId: 'old', status: 'LOGGED_OUT' }));
+    store.getState().apply(onSnapshot(store.getState(), { botId: 'b1', sessionId: 'old', status: 'ERROR' }));
+    expect(store.getState().phase).toBe('starting');
+    store.getState().apply(onQr(store.getState(), qr('A', 1)));
+    expect(store.getState()).toMatchObject({ phase: 'qr', qrCode: 'A' });
+  });
+
   it('pairing-code mode shows the code, not the QR', () => {
     const store = createLinkSessionStore('b1');
     store.getState().start('pairing_code');

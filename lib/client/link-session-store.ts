@@ -175,9 +175,10 @@ export function onSnapshot(s: LinkState, snap: SessionSnapshot): Partial<LinkSta
     };
   }
   if (snap.status === 'RECONNECTING') return { ...base, reconnecting: true };
-  if (snap.status === 'DISCONNECTED' && s.phase !== 'starting') {
-    return { phase: 'expired', qrCode: null, pairingCode: null, error: describeFailure('qr_timeout') };
-  }
+  // While starting, a stopped session is the state from before our start (the subscribe ack can
+  // overtake it): the start's own events and ack say what happens next.
+  if (s.phase === 'starting') return null;
+  if (snap.status === 'DISCONNECTED') return { phase: 'expired', qrCode: null, pairingCode: null, error: describeFailure('qr_timeout') };
   if (snap.status === 'LOGGED_OUT') return { phase: 'failed', qrCode: null, pairingCode: null, error: describeFailure('logged_out') };
   if (snap.status === 'ERROR') return { phase: 'failed', qrCode: null, pairingCode: null, error: describeFailure('connection_failed') };
   return null;

@@ -7,12 +7,6 @@ import { startServer } from '@/test/spawn-server';
 import { createBot, launchChromium, signedInContext } from './browser';
 import { stats, type Stats } from './scan-latency';
 
-declare global {
-  interface Window {
-    __benchLinked?: { dom: number; frame: number };
-  }
-}
-
 export interface LinkingResult {
   trials: number;
   restartMs: number;
@@ -41,20 +35,23 @@ export interface IdleResult {
 const now = () => performance.timeOrigin + performance.now();
 
 /** Marks when the success panel enters the DOM, and the frame after, with the page's wall clock. */
-async function armObserver(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    delete window.__benchLinked;
-    const clock = () => performance.timeOrigin + performance.now();
-    const observer = new MutationObserver(() => {
-      if (!document.querySelector('[data-testid="link-success"]')) return;
-      observer.disconnect();
-      const dom = clock();
-      requestAnimationFrame(() => {
-        window.__benchLinked = { dom, frame: clock() };
-      });
+// Page scripts are strings: tsx (esbuild keepNames) would wrap inner functions in a `__name`
+// helper that does not exist in the page.
+const ARM_OBSERVER = `(() => {
+  delete window.__benchLinked;
+  const observer = new MutationObserver(() => {
+    if (!document.querySelector('[data-testid="link-success"]')) return;
+    observer.disconnect();
+    const dom = performance.timeOrigin + performance.now();
+    requestAnimationFrame(() => {
+      window.__benchLinked = { dom, frame: performance.timeOrigin + performance.now() };
     });
-    observer.observe(document.body, { childList: true, subtree: true });
   });
+  observer.observe(document.body, { childList: true, subtree: true });
+})()`;
+
+async function armObserver(page: Page): Promise<void> {
+  await page.evaluate(ARM_OBSERVER);
 }
 
 async function withServer<T>(env: Record<string, string>, run: (url: string) => Promise<T>): Promise<T> {
@@ -87,15 +84,19 @@ export async function linkingBench(opts: { trials: number; restartMs: number; wa
         }
         await page.goto(`/bots/${botId}/link`);
         await page.getByRole('button', { name: 'Show QR code' }).click();
-        await page.getByRole('img', { name: 'WhatsApp QR code' }).waitFor();
+        try {
+          await page.getByRole('img', { name: 'WhatsApp QR code' }).waitFor({ timeout: 10_000 });
+        } catch (err) {
+          throw new Error(`trial ${i}: no QR; the page says: ${(await page.locator('main').innerText()).slice(0, 500)}`, { cause: err });
+        }
         await armObserver(page);
         const t0 = now();
         const scan = await context!.request.post(`/api/dev/simulator/bots/${botId}/scan`, {
           data: { phoneNumber: '15550100200', displayName: 'Bench phone' },
         });
         if (scan.status() !== 200) throw new Error(`scan failed: ${scan.status()} ${await scan.text()}`);
-        await page.waitForFunction(() => window.__benchLinked !== undefined, undefined, { timeout: 10_000 });
-        const seen = await page.evaluate(() => window.__benchLinked!);
+        await page.waitForFunction('window.__benchLinked !== undefined', undefined, { timeout: 10_000 });
+        const seen = (await page.evaluate('window.__benchLinked')) as { dom: number; frame: number };
         if (i >= warmup) {
           dom.push(seen.dom - t0);
           frame.push(seen.frame - t0);
@@ -113,14 +114,15 @@ export async function linkingBench(opts: { trials: number; restartMs: number; wa
 }
 
 /** Records the indicator's text changes, to count reconnects without touching app internals. */
+const WATCH_INDICATOR = `(() => {
+  window.__indicator = [];
+  const el = document.querySelector('.connection-indicator');
+  if (!el) return;
+  new MutationObserver(() => window.__indicator.push(el.getAttribute('data-status') || '')).observe(el, { attributes: true, childList: true, subtree: true });
+})()`;
+
 async function watchIndicator(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    const w = window as unknown as { __indicator: string[] };
-    w.__indicator = [];
-    const el = document.querySelector('.connection-indicator');
-    if (!el) return;
-    new MutationObserver(() => w.__indicator.push(el.getAttribute('data-status') ?? '')).observe(el, { attributes: true, childList: true, subtree: true });
-  });
+  await page.evaluate(WATCH_INDICATOR);
 }
 
 export async function navigationBench(opts: { navigations: number }): Promise<NavigationResult> {
@@ -150,7 +152,7 @@ export async function navigationBench(opts: { navigations: number }): Promise<Na
         await page.locator('main h1').first().waitFor();
       }
       await page.waitForTimeout(500);
-      const changes = await page.evaluate(() => (window as unknown as { __indicator: string[] }).__indicator);
+      const changes = (await page.evaluate('window.__indicator')) as string[];
       const reconnects = changes.filter((s, i) => s !== 'connected' && changes[i - 1] !== s).length;
       await context.close();
       return { navigations: opts.navigations, websocketsOpened: websockets, reconnects };
