@@ -1,12 +1,8 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, defineConfig, devices } from '@playwright/test';
+import { defineConfig, devices } from '@playwright/test';
+import { CHROMIUM_ARGS, chromiumExecutable } from './test/chromium';
 import { FAST_QR_PORT, FAST_QR_TIMING, FAST_QR_URL, MAIN_PORT, MAIN_URL } from './e2e/servers';
 
-// Playwright's own browser cannot be downloaded on these machines: use Debian's Chromium when
-// the bundled one is absent (.ci/run installs it).
-const bundled = chromium.executablePath();
-const executablePath = existsSync(bundled) ? undefined : '/usr/bin/chromium';
 
 // A fresh embedded database per run, so tests never see each other's accounts from earlier runs.
 // The id goes into the env so worker processes, which load this file again, agree on it.
@@ -33,17 +29,9 @@ export default defineConfig({
       use: {
         ...devices['Desktop Chrome'],
         launchOptions: {
-          executablePath,
-          args: [
-            '--no-sandbox',
-            '--disable-gpu',
-            '--disable-dev-shm-usage',
-            '--disable-background-networking',
-            '--disable-component-update',
-            '--disable-sync',
-            '--no-first-run',
-            '--disable-quic',
-          ],
+          // Debian's Chromium when Playwright's own is absent (.ci/run installs it).
+          executablePath: chromiumExecutable(),
+          args: CHROMIUM_ARGS,
         },
       },
     },

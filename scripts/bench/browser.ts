@@ -1,22 +1,9 @@
-// Chromium for the browser benchmarks: Playwright's own build when installed, Debian's otherwise
-// (the same rule as playwright.config.ts).
-import { existsSync } from 'node:fs';
+// Chromium and signed-in contexts for the browser benchmarks (the same browser setup as e2e).
 import { chromium, type Browser, type BrowserContext } from '@playwright/test';
-
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
+import { CHROMIUM_ARGS, chromiumExecutable } from '@/test/chromium';
 
 export function launchChromium(): Promise<Browser> {
-  const bundled = chromium.executablePath();
-  return chromium.launch({ executablePath: existsSync(bundled) ? undefined : '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  return chromium.launch({ executablePath: chromiumExecutable(), args: CHROMIUM_ARGS });
 }
 
 /** A signed-in browser context: signs up through the API, whose cookie the context then shares. */
