@@ -1,7 +1,7 @@
 'use client';
 
-import { useState, type FormEvent } from 'react';
-import { apiRequest, fieldErrors } from '@/lib/api/fetcher';
+import { useState, type FormEvent, type ReactNode } from 'react';
+import { fieldErrors } from '@/lib/api/fetcher';
 import { errorMessage } from '@/lib/errors';
 import type { BotView } from '@/lib/services/bots/to-bot-view';
 import { updateBotBody } from '@/lib/validation/bot';
@@ -9,9 +9,21 @@ import { issuesByPath } from '@/lib/validation/issues-by-path';
 import { BotDetailsFields, type BotDetails } from './bot-details-fields';
 import styles from './bot-page.module.css';
 
-/** The bot page's "Details": rename or redescribe, saved with its own button. */
-export function BotDetailsForm({ bot, onSaved }: { bot: BotView; onSaved: (bot: BotView) => void }) {
-  const [value, setValue] = useState<BotDetails>({ name: bot.name, description: bot.description });
+interface BotDetailsFormProps {
+  initial: BotDetails;
+  /** Creates or updates the bot; its result goes to `onSaved`. */
+  save: (details: BotDetails) => Promise<BotView>;
+  onSaved: (bot: BotView) => void;
+  submitLabel: string;
+  /** The bot page disables saving until something changed and confirms with "Saved"; the wizard moves on instead. */
+  editing?: boolean;
+  /** Extra actions beside the submit button (the wizard's Cancel). */
+  actions?: ReactNode;
+}
+
+/** A bot's name and description with validation and save: the wizard's first step and the bot page's "Details". */
+export function BotDetailsForm({ initial, save, onSaved, submitLabel, editing = false, actions }: BotDetailsFormProps) {
+  const [value, setValue] = useState<BotDetails>(initial);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
@@ -41,20 +53,20 @@ export function BotDetailsForm({ bot, onSaved }: { bot: BotView; onSaved: (bot: 
     setErrors({});
     setSaving(true);
     try {
-      const result = await apiRequest<BotView>('PATCH', `/api/v1/bots/${bot.id}`, { name: parsed.data.name, description: parsed.data.description });
+      const result = await save({ name: parsed.data.name ?? value.name, description: parsed.data.description ?? '' });
       onSaved(result);
       setValue({ name: result.name, description: result.description });
-      setSaved(true);
+      setSaved(editing);
     } catch (err) {
       const byField = fieldErrors(err);
       if (byField.name || byField.description) setErrors(byField);
-      else setFormError(errorMessage(err, 'Could not save. Try again.'));
+      else setFormError(errorMessage(err, 'Could not save the bot. Try again.'));
     } finally {
       setSaving(false);
     }
   }
 
-  const unchanged = value.name.trim() === bot.name && value.description.trim() === bot.description;
+  const unchanged = value.name.trim() === initial.name && value.description.trim() === initial.description;
   return (
     <form className="form" onSubmit={submit} noValidate>
       <BotDetailsFields value={value} onChange={change} errors={errors} />
@@ -64,12 +76,15 @@ export function BotDetailsForm({ bot, onSaved }: { bot: BotView; onSaved: (bot: 
         </p>
       ) : null}
       <div className={styles.actions}>
-        <button type="submit" className="button" disabled={saving || unchanged}>
-          {saving ? 'Saving…' : 'Save details'}
+        <button type="submit" className="button" disabled={saving || (editing && unchanged)}>
+          {saving ? 'Saving…' : submitLabel}
         </button>
-        <span role="status" className="muted">
-          {saved ? 'Saved' : null}
-        </span>
+        {actions}
+        {editing ? (
+          <span role="status" className="muted">
+            {saved ? 'Saved' : null}
+          </span>
+        ) : null}
       </div>
     </form>
   );

@@ -180,7 +180,14 @@ export function BotPage({ botId }: { botId: string }) {
         <h2 id="bot-details" className={styles.sectionTitle}>
           Details
         </h2>
-        <BotDetailsForm key={bot.id} bot={bot} onSaved={(saved) => void mutate(saved, { revalidate: false })} />
+        <BotDetailsForm
+          key={bot.id}
+          initial={{ name: bot.name, description: bot.description }}
+          save={(details) => apiRequest<BotView>('PATCH', key, details)}
+          onSaved={(saved) => void mutate(saved, { revalidate: false })}
+          submitLabel="Save details"
+          editing
+        />
       </section>
 
       <section className="card" aria-labelledby="bot-behaviour">

@@ -2,14 +2,14 @@
 
 import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import useSWR from 'swr';
-import { apiRequest, fieldErrors } from '@/lib/api/fetcher';
+import { apiRequest } from '@/lib/api/fetcher';
 import type { BotView } from '@/lib/services/bots/to-bot-view';
 import type { BotSettings } from '@/lib/validation/bot-settings';
 import { AppError } from '@/lib/errors';
 import { BotBehaviourForm } from './bot-behaviour-form';
-import { BotDetailsFields } from './bot-details-fields';
+import { BotDetailsForm } from './bot-details-form';
 import { LinkWhatsApp } from './link-whatsapp';
 import { WizardSteps, type WizardStepId } from './wizard-steps';
 
@@ -71,14 +71,24 @@ export function CreateBotWizard() {
             <h2 id="wizard-step-title" ref={headingRef} tabIndex={-1} className="wizard__title">
               Name your bot
             </h2>
-            <DetailsStep
+            <BotDetailsForm
               // Remount when the bot loads (resuming with Back), so the fields start from it.
               key={bot?.id ?? 'new'}
-              bot={bot}
+              initial={{ name: bot?.name ?? '', description: bot?.description ?? '' }}
+              // Back from step 2 edits the bot made in step 1 instead of creating a second one.
+              save={(details) =>
+                bot ? apiRequest<BotView>('PATCH', `/api/v1/bots/${bot.id}`, details) : apiRequest<BotView>('POST', '/api/v1/bots', details)
+              }
               onSaved={(saved) => {
                 void mutate(saved, { revalidate: false });
                 go('behaviour', saved.id);
               }}
+              submitLabel={bot ? 'Save and continue' : 'Create bot'}
+              actions={
+                <Link className="button button--ghost" href="/dashboard">
+                  Cancel
+                </Link>
+              }
             />
           </>
         ) : !bot ? (
@@ -127,55 +137,5 @@ export function CreateBotWizard() {
         )}
       </section>
     </>
-  );
-}
-
-function DetailsStep({ bot, onSaved }: { bot: BotView | undefined; onSaved: (bot: BotView) => void }) {
-  const [value, setValue] = useState({ name: bot?.name ?? '', description: bot?.description ?? '' });
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [formError, setFormError] = useState<string | null>(null);
-  const [saving, setSaving] = useState(false);
-
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setErrors({});
-    setFormError(null);
-    if (!value.name.trim()) {
-      setErrors({ name: 'Enter a bot name.' });
-      return;
-    }
-    setSaving(true);
-    try {
-      // Back from step 2 edits the bot made in step 1 instead of creating a second one.
-      const saved = bot
-        ? await apiRequest<BotView>('PATCH', `/api/v1/bots/${bot.id}`, value)
-        : await apiRequest<BotView>('POST', '/api/v1/bots', value);
-      onSaved(saved);
-    } catch (err) {
-      const byField = fieldErrors(err);
-      if (Object.keys(byField).length > 0) setErrors(byField);
-      else setFormError(err instanceof AppError ? err.message : 'Could not save the bot. Try again.');
-    } finally {
-      setSaving(false);
-    }
-  }
-
-  return (
-    <form className="form" onSubmit={submit} noValidate>
-      <BotDetailsFields value={value} onChange={setValue} errors={errors} />
-      {formError ? (
-        <p className="alert alert--error" role="alert">
-          {formError}
-        </p>
-      ) : null}
-      <div className="link__actions">
-        <button type="submit" className="button" disabled={saving}>
-          {saving ? 'Saving…' : bot ? 'Save and continue' : 'Create bot'}
-        </button>
-        <Link className="button button--ghost" href="/dashboard">
-          Cancel
-        </Link>
-      </div>
-    </form>
   );
 }

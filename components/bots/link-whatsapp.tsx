@@ -59,6 +59,11 @@ function LinkWhatsAppFlow({ onLinked, secondary, successExtra }: LinkWhatsAppPro
   }, [phase]);
 
   const retry = () => void start(method, method === 'pairing_code' ? lastPhone : undefined);
+  const secondaryButton = secondary ? (
+    <button type="button" className="button button--ghost" onClick={secondary.onClick}>
+      {secondary.label}
+    </button>
+  ) : null;
 
   if (phase === 'connected') {
     return <LinkedRedirect botId={botId} phoneNumber={phoneNumber} displayName={displayName} extra={successExtra} />;
@@ -77,11 +82,7 @@ function LinkWhatsAppFlow({ onLinked, secondary, successExtra }: LinkWhatsAppPro
           <button type="button" className="button" onClick={retry} autoFocus>
             {phase === 'expired' ? 'Generate new QR' : 'Try again'}
           </button>
-          {secondary ? (
-            <button type="button" className="button button--ghost" onClick={secondary.onClick}>
-              {secondary.label}
-            </button>
-          ) : null}
+          {secondaryButton}
         </div>
       </section>
     );
@@ -109,11 +110,7 @@ function LinkWhatsAppFlow({ onLinked, secondary, successExtra }: LinkWhatsAppPro
               <button type="button" className="button button--secondary" onClick={() => setAskPhone(true)}>
                 Use phone number instead
               </button>
-              {secondary ? (
-                <button type="button" className="button button--ghost" onClick={secondary.onClick}>
-                  {secondary.label}
-                </button>
-              ) : null}
+              {secondaryButton}
             </div>
           </>
         )}

@@ -1,4 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
+import { apiRequest } from '@/lib/api/fetcher';
 import { AppError } from '@/lib/errors';
 import type { Ack, ClientToServerEvents, ConnectionErrorPayload, ServerToClientEvents, SessionSnapshot } from './events';
 
@@ -58,12 +59,8 @@ interface Waiter {
   reject: (e: unknown) => void;
 }
 
-async function fetchSocketToken(): Promise<TokenGrant> {
-  const res = await fetch('/api/v1/auth/token', { method: 'POST', credentials: 'same-origin' });
-  if (res.status === 401) throw new AppError('unauthorized', 'Your session has ended.');
-  if (!res.ok) throw new AppError('service_unavailable', `Token request failed (${res.status}).`);
-  return (await res.json()) as TokenGrant;
-}
+/** A 401 becomes AppError('unauthorized'), like every API error in the browser. */
+const fetchSocketToken = () => apiRequest<TokenGrant>('POST', '/api/v1/auth/token');
 
 /**
  * The tab's one Socket.IO connection, as an external store for useSyncExternalStore.
