@@ -29,6 +29,12 @@ export const envSchema = z.object({
   SIMULATOR_QR_NEXT_MS: z.coerce.number().int().min(100).max(600_000).default(20_000),
   SIMULATOR_QR_REFS: z.coerce.number().int().min(1).max(20).default(6),
   SIMULATOR_RESTART_MS: z.coerce.number().int().min(0).max(60_000).default(400),
+  /** Graph API base, version included; tests point it at a local fake. */
+  WHATSAPP_GRAPH_URL: z.url('WHATSAPP_GRAPH_URL must be a URL').default('https://graph.facebook.com/v21.0'),
+  /** WhatsApp bans fast senders: the least time between two messages to one contact. */
+  SEND_MIN_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
+  /** Attempts per outbound message before it is marked failed (transient errors only are retried). */
+  SEND_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(4),
   SSE_HEARTBEAT_MS: z.coerce.number().int().min(50).max(300_000).default(15_000),
 });
 

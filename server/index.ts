@@ -9,9 +9,11 @@ import { migrateDb } from '@/lib/db/migrate';
 import { env, EnvError } from '@/lib/env';
 import { installLogger } from '@/lib/logger';
 import { installRealtime } from '@/lib/realtime/publish';
+import { installMessagingControl } from '@/lib/messaging/messaging-control';
 import { installSessionControl } from '@/lib/whatsapp/session-control';
 import { appSecret } from '@/lib/secrets/app-secret';
 import { createRequestHandler } from './http/handle-request';
+import { createMessaging } from './messaging/create-messaging';
 import { createServerLogger } from './logger';
 import { createRealtimeServer } from './realtime/create-realtime-server';
 import { createSseHandler, SSE_PATH } from './realtime/sse-handler';
@@ -59,7 +61,15 @@ async function main(): Promise<void> {
   const realtime = createRealtimeServer(httpServer, { authenticate, log: log.child({ component: 'realtime' }), sse: sseHub });
   installRealtime(realtime.facade);
 
-  const sessions = createSessionManager(config, log);
+  // Sessions and messaging need each other (inbound messages in, outbound sends out): the
+  // messaging runtime reaches the session manager through this late-bound function.
+  let sendWeb: (botId: string, to: string, text: string) => Promise<{ externalId: string }> = async () => {
+    throw new Error('WhatsApp sessions are not running yet.');
+  };
+  const messaging = createMessaging({ config, log, sendWeb: (...args) => sendWeb(...args) });
+  installMessagingControl(messaging.control);
+  const sessions = createSessionManager(config, log, { onMessage: messaging.onMessage, onMessageStatus: messaging.onMessageStatus });
+  sendWeb = (botId, to, text) => sessions.sendText(botId, to, text);
   installSessionControl(sessions);
 
   // Upgrades that are neither Socket.IO nor Next's dev HMR would otherwise hang until timeout.
@@ -84,7 +94,11 @@ async function main(): Promise<void> {
   sessions
     .restoreAll()
     .then((r) => log.info({ engine: sessions.engineName, ...r }, 'WhatsApp sessions restored'))
-    .catch((err: unknown) => log.error({ err }, 'restoring WhatsApp sessions failed'));
+    .catch((err: unknown) => log.error({ err }, 'restoring WhatsApp sessions failed'))
+    // Messages accepted before a restart but not yet sent go out now.
+    .then(() => messaging.queue.resumePending())
+    .then((n) => n && log.info({ pending: n }, 'resumed pending outbound messages'))
+    .catch((err: unknown) => log.error({ err }, 'resuming pending outbound messages failed'));
 
   const url = `http://localhost:${port}`;
   log.info({ url, mode: dev ? 'development' : 'production', bootMs: Math.round(performance.now() - bootStarted) }, 'Parley ready');
@@ -105,6 +119,8 @@ async function main(): Promise<void> {
     // waits for in-flight requests; only then is the database closed under them.
     const httpClosed = new Promise<void>((resolve) => httpServer.once('close', () => resolve()));
     installSessionControl(undefined);
+    installMessagingControl(undefined);
+    messaging.queue.stop();
     await sessions.shutdown().catch((err: unknown) => log.warn({ err }, 'stopping WhatsApp sessions failed'));
     installRealtime(undefined);
     sseHub.closeAll();

@@ -1,6 +1,7 @@
 import type { ZodType } from 'zod';
 import { AppError } from '@/lib/errors';
 import { botIdParam } from '@/lib/validation/bot';
+import { conversationIdParam, messageIdParam } from '@/lib/validation/conversation';
 import { workspaceIdParam } from '@/lib/validation/workspace';
 
 /** A malformed id in the path is a thing that does not exist (404), not a validation error. */
@@ -12,3 +13,6 @@ function idFrom(schema: ZodType<string>, value: string | undefined, notFound: st
 
 export const botIdFrom = (params: { botId?: string }) => idFrom(botIdParam, params.botId, 'Bot not found.');
 export const workspaceIdFrom = (params: { workspaceId?: string }) => idFrom(workspaceIdParam, params.workspaceId, 'Workspace not found.');
+export const conversationIdFrom = (params: { conversationId?: string }) =>
+  idFrom(conversationIdParam, params.conversationId, 'Conversation not found.');
+export const messageIdFrom = (params: { messageId?: string }) => idFrom(messageIdParam, params.messageId, 'Message not found.');

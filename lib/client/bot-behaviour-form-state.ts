@@ -98,7 +98,9 @@ export function placeErrors(raw: Record<string, string>, state: BehaviourFormSta
   const awayShown = state.awayEnabled;
   const errors: Record<string, string> = {};
   const rest: string[] = [];
-  for (const [path, message] of Object.entries(raw)) {
+  for (const [rawPath, message] of Object.entries(raw)) {
+    // A 422 from PATCH /bots/{id} names the body's field ("settings.autoReplies.0.pattern").
+    const path = rawPath.replace(/^settings\./, '');
     const rule = /^autoReplies\.(\d+)\.(pattern|reply|match)$/.exec(path);
     const hours = /^away\.hours\.(\d+)\.(start|end)$/.exec(path);
     let key: string | undefined;

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, index, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, boolean, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
-// DESIGN section 6. Tables arrive with the issue that needs them; this is the foundation's set.
+// DESIGN section 6. Tables arrive with the issue that needs them.
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
@@ -145,6 +145,100 @@ export const webhookDeliveries = pgTable('webhook_deliveries', {
   receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
+/**
+ * A Cloud API bot's Meta credentials. The access token and app secret are AES-256-GCM ciphertext
+ * bound to the bot; the verify token is kept only as a SHA-256 (it is compared, never shown).
+ */
+export const cloudApiAccounts = pgTable(
+  'cloud_api_accounts',
+  {
+    botId: uuid('bot_id')
+      .primaryKey()
+      .references(() => bots.id, { onDelete: 'cascade' }),
+    phoneNumberId: text('phone_number_id').notNull(),
+    accessToken: text('access_token').notNull(),
+    appSecret: text('app_secret').notNull(),
+    verifyTokenHash: text('verify_token_hash').notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('cloud_api_accounts_phone_number_id_key').on(t.phoneNumberId), index('cloud_api_accounts_verify_idx').on(t.verifyTokenHash)],
+);
+
+export const conversationStatus = pgEnum('conversation_status', ['open', 'resolved']);
+export const messageDirection = pgEnum('message_direction', ['in', 'out']);
+export const messageStatus = pgEnum('message_status', ['pending', 'sent', 'delivered', 'read', 'failed']);
+export const messageAuthor = pgEnum('message_author', ['contact', 'bot', 'agent']);
+
+/** One conversation per (bot, contact phone). Counters are updated in the same transaction as the message. */
+export const conversations = pgTable(
+  'conversations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    botId: uuid('bot_id')
+      .notNull()
+      .references(() => bots.id, { onDelete: 'cascade' }),
+    /** Digits only, with country code. */
+    contactPhone: text('contact_phone').notNull(),
+    contactName: text('contact_name'),
+    lastMessageBody: text('last_message_body'),
+    lastMessageDirection: messageDirection('last_message_direction'),
+    /** Newest activity; the inbox sorts and paginates by (last_activity_at desc, id desc). */
+    lastActivityAt: timestamp('last_activity_at', { withTimezone: true }).notNull().defaultNow(),
+    unreadCount: integer('unread_count').notNull().default(0),
+    assigneeId: uuid('assignee_id').references(() => users.id, { onDelete: 'set null' }),
+    botPaused: boolean('bot_paused').notNull().default(false),
+    /** The contact asked for a person (handoff keyword) and nobody has answered yet. */
+    needsHuman: boolean('needs_human').notNull().default(false),
+    status: conversationStatus('status').notNull().default('open'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('conversations_bot_contact_key').on(t.botId, t.contactPhone),
+    index('conversations_workspace_activity_idx').on(t.workspaceId, t.lastActivityAt.desc(), t.id.desc()),
+  ],
+);
+
+/** Messages in and out. `seq` orders a thread (it only grows), `(bot_id, external_id)` deduplicates deliveries. */
+export const messages = pgTable(
+  'messages',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    seq: bigserial('seq', { mode: 'number' }).notNull(),
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    botId: uuid('bot_id')
+      .notNull()
+      .references(() => bots.id, { onDelete: 'cascade' }),
+    /** WhatsApp's id: set on arrival for inbound, after the send for outbound. */
+    externalId: text('external_id'),
+    direction: messageDirection('direction').notNull(),
+    type: text('type').notNull().default('text'),
+    body: text('body').notNull().default(''),
+    status: messageStatus('status').notNull(),
+    author: messageAuthor('author').notNull(),
+    authorUserId: uuid('author_user_id').references(() => users.id, { onDelete: 'set null' }),
+    /** Why the last send failed, in words for the agent. */
+    error: text('error'),
+    attempts: integer('attempts').notNull().default(0),
+    /** WhatsApp's timestamp for inbound messages. */
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('messages_bot_external_key').on(t.botId, t.externalId),
+    index('messages_conversation_seq_idx').on(t.conversationId, t.seq),
+    index('messages_bot_created_idx').on(t.botId, t.createdAt),
+    index('messages_pending_idx').on(t.status).where(sql`status = 'pending'`),
+  ],
+);
+
 export type User = typeof users.$inferSelect;
 export type Workspace = typeof workspaces.$inferSelect;
 export type Membership = typeof memberships.$inferSelect;
@@ -153,3 +247,6 @@ export type Session = typeof sessions.$inferSelect;
 export type Bot = typeof bots.$inferSelect;
 export type BotChannel = (typeof botChannel.enumValues)[number];
 export type SessionEvent = typeof sessionEvents.$inferSelect;
+export type CloudApiAccount = typeof cloudApiAccounts.$inferSelect;
+export type Conversation = typeof conversations.$inferSelect;
+export type Message = typeof messages.$inferSelect;

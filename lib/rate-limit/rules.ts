@@ -15,3 +15,6 @@ export const BOT_WRITE_PER_USER: RateLimitRule = { name: 'bot-write:user', limit
 export const SSE_OPEN_PER_USER: RateLimitRule = { name: 'sse-open:user', limit: 30, windowMs: MINUTE };
 // Simulator endpoints (demo/test only) still must not be a way to flood the server.
 export const SIMULATOR_PER_USER: RateLimitRule = { name: 'simulator:user', limit: 120, windowMs: MINUTE };
+// Agent replies and inbox writes: generous for a person typing, a wall for a script.
+export const MESSAGE_SEND_PER_USER: RateLimitRule = { name: 'message-send:user', limit: 120, windowMs: MINUTE };
+export const CONVERSATION_WRITE_PER_USER: RateLimitRule = { name: 'conversation-write:user', limit: 300, windowMs: MINUTE };

@@ -80,8 +80,12 @@ export interface BotStatusUpdatePayload {
 export interface MessageStatusUpdatedPayload {
   conversationId: string;
   messageId: string;
-  status: MessageDeliveryStatus;
+  /** Beyond DESIGN's four: 'pending' when a failed message is sent again. */
+  status: 'pending' | MessageDeliveryStatus;
   timestamp: string;
+  /** Beyond DESIGN: which bot, and why a send failed (for "failed — retry"). */
+  botId: string;
+  error?: string;
 }
 
 /** Not in DESIGN section 2's table yet: a workspace was renamed (settings page → every member's header). */
@@ -101,17 +105,23 @@ export interface BotDeletedPayload {
 export type MessageDirection = 'in' | 'out';
 export type MessageAuthor = 'contact' | 'bot' | 'agent';
 
-/** A message as the inbox shows it (DESIGN section 6); the inbox issue fills in the rest. */
+/** A message as the inbox shows it (DESIGN section 6). */
 export interface ChatMessage {
   id: string;
+  /** Orders a thread: it only grows, so "older than" pagination is stable under inserts. */
+  seq: number;
   conversationId: string;
   externalId: string | null;
   direction: MessageDirection;
+  /** 'text', 'image', 'audio', 'video', 'document', 'sticker', 'location', … */
   type: string;
+  /** The text, or a media message's caption ('' when it has none). */
   body: string;
   status: 'pending' | MessageDeliveryStatus;
   author: MessageAuthor;
-  authorUserId?: string | null;
+  authorUserId: string | null;
+  /** Why the last send failed, for the agent. */
+  error: string | null;
   createdAt: string;
 }
 
@@ -122,6 +132,8 @@ export interface NewMessagePayload {
   timestamp: string;
 }
 
+export type ConversationStatus = 'open' | 'resolved';
+
 export interface ConversationUpdatedPayload {
   conversationId: string;
   botId: string;
@@ -129,8 +141,16 @@ export interface ConversationUpdatedPayload {
   unreadCount: number;
   assigneeId?: string | null;
   botPaused: boolean;
-  status: 'open' | 'resolved';
+  status: ConversationStatus;
   timestamp: string;
+  // Beyond DESIGN section 2's fields: enough to render a conversation the client has not loaded
+  // yet (a new contact), so a new conversation never costs a fetch.
+  workspaceId: string;
+  contactPhone: string;
+  contactName: string | null;
+  /** The contact asked for a person (handoff keyword) and no agent has answered yet. */
+  needsHuman: boolean;
+  lastActivityAt: string;
 }
 
 export interface ServerToClientEvents {

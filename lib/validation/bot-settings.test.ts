@@ -118,8 +118,12 @@ describe('botSettings', () => {
     expect(issue({ autoReplies: Array.from({ length: 51 }, () => rule) })).toBe('autoReplies: At most 50 auto-replies.');
     expect(issue({ autoReplies: [{ pattern: '  ', reply: 'r' }] })).toBe('autoReplies.0.pattern: Enter a keyword or phrase.');
     expect(issue({ autoReplies: [{ pattern: 'k', reply: '' }] })).toBe('autoReplies.0.reply: Enter the reply.');
-    expect(issue({ autoReplies: [{ pattern: 'k', reply: 'r', match: 'regex' }] })).toBe(
-      "autoReplies.0.match: Match must be 'contains', 'exact' or 'starts_with'.",
+    expect(issue({ autoReplies: [{ pattern: 'k', reply: 'r', match: 'fuzzy' }] })).toBe(
+      "autoReplies.0.match: Match must be 'contains', 'exact', 'starts_with' or 'regex'.",
+    );
+    expect(issue({ autoReplies: [{ pattern: '^order \\d+$', reply: 'r', match: 'regex' }] })).toBe('ok');
+    expect(issue({ autoReplies: [{ pattern: '(unclosed', reply: 'r', match: 'regex' }] })).toMatch(
+      /^autoReplies\.0\.pattern: Not a valid regular expression: /,
     );
   });
 

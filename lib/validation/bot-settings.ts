@@ -15,11 +15,37 @@ export function isTimeZone(tz: string): boolean {
   }
 }
 
-export const autoReplyRule = z.strictObject({
-  pattern: text(100, 'Keyword').min(1, 'Enter a keyword or phrase.'),
-  reply: text(1000, 'Reply').min(1, 'Enter the reply.'),
-  match: z.enum(['contains', 'exact', 'starts_with'], { error: "Match must be 'contains', 'exact' or 'starts_with'." }).default('contains'),
-});
+/**
+ * Why `pattern` is not a regular expression (compiled as the bot engine does, case-insensitive),
+ * or null when it compiles. Runs in the browser too; the server also rejects catastrophic patterns
+ * (server/bots/check-regex-safety.ts).
+ */
+export function regexProblem(pattern: string): string | null {
+  try {
+    new RegExp(pattern, 'i');
+    return null;
+  } catch (err) {
+    const raw = err instanceof Error ? err.message : String(err);
+    // V8 repeats the pattern ("Invalid regular expression: /(/i: Unterminated group"); keep the reason.
+    const prefix = `Invalid regular expression: /${pattern}/i: `;
+    const reason = raw.startsWith(prefix) ? raw.slice(prefix.length) : raw;
+    return `Not a valid regular expression: ${reason.replace(/\.?$/, '.')}`;
+  }
+}
+
+export const autoReplyRule = z
+  .strictObject({
+    pattern: text(100, 'Keyword').min(1, 'Enter a keyword or phrase.'),
+    reply: text(1000, 'Reply').min(1, 'Enter the reply.'),
+    match: z
+      .enum(['contains', 'exact', 'starts_with', 'regex'], { error: "Match must be 'contains', 'exact', 'starts_with' or 'regex'." })
+      .default('contains'),
+  })
+  .superRefine((rule, ctx) => {
+    if (rule.match !== 'regex') return;
+    const problem = regexProblem(rule.pattern);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['pattern'] });
+  });
 
 export const businessHours = z
   .strictObject({

@@ -1,21 +1,28 @@
 // `npm run bench [-- scenario …]`: runs benchmarks against a production build, stores each
 // scenario's raw result in bench/results/<scenario>.json, and rewrites BENCHMARKS.md from every
 // stored result (so running one scenario keeps the others' last figures).
-//   scenarios: scan, linking, navigation, idle (default: all)
-//   env: BENCH_TRIALS (200), BENCH_IDLE_MS (60000)
+//   scenarios: scan, linking, navigation, idle, inbox, ingest (default: all)
+//   env: BENCH_TRIALS (200), BENCH_IDLE_MS (60000), BENCH_INGEST_RATES (250,500,1000,2000),
+//        BENCH_INGEST_SECONDS (5)
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { idleBench, linkingBench, navigationBench, type IdleResult, type LinkingResult, type NavigationResult } from './linking';
+import { inboxLatencyBench, type InboxLatencyResult } from './inbox';
+import { ingestBench, type IngestResult } from './ingest';
 import { scanLatency, type ScanLatencyResult, type Stats } from './scan-latency';
+import { postgresReachable } from '@/test/test-db';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const resultsDir = path.join(root, 'bench', 'results');
 const trials = Number(process.env.BENCH_TRIALS ?? 200);
 const idleMs = Number(process.env.BENCH_IDLE_MS ?? 60_000);
 
-const ALL = ['scan', 'linking', 'navigation', 'idle'] as const;
+const ingestRates = (process.env.BENCH_INGEST_RATES ?? '250,500,1000,2000').split(',').map(Number);
+const ingestSeconds = Number(process.env.BENCH_INGEST_SECONDS ?? 5);
+
+const ALL = ['scan', 'linking', 'navigation', 'idle', 'inbox', 'ingest'] as const;
 type Scenario = (typeof ALL)[number];
 const asked = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const unknown = asked.filter((a) => !(ALL as readonly string[]).includes(a));
@@ -67,6 +74,20 @@ for (const scenario of scenarios) {
   } else if (scenario === 'navigation') {
     console.log('navigation (Chromium): 20 client-side navigations…');
     save('navigation', 'npm run bench -- navigation', await navigationBench({ navigations: 20 }));
+  } else if (scenario === 'inbox') {
+    console.log(`inbox (Chromium): ${trials} webhook → visible trials…`);
+    save('inbox', `BENCH_TRIALS=${trials} npm run bench -- inbox`, await inboxLatencyBench({ trials }));
+  } else if (scenario === 'ingest') {
+    const runs: IngestResult[] = [];
+    for (const db of ['pglite', 'postgres'] as const) {
+      if (db === 'postgres' && !(await postgresReachable())) {
+        console.warn('ingest: PostgreSQL is not reachable at 127.0.0.1:5432; skipping its run');
+        continue;
+      }
+      console.log(`ingest (${db}): ${ingestRates.join(', ')} msg/s offered, ${ingestSeconds} s each…`);
+      runs.push(await ingestBench({ db, rates: ingestRates, secondsPerStep: ingestSeconds }));
+    }
+    save('ingest', `BENCH_INGEST_RATES=${ingestRates.join(',')} BENCH_INGEST_SECONDS=${ingestSeconds} npm run bench -- ingest`, runs);
   } else {
     console.log(`idle (Chromium): dashboard + QR step open for ${idleMs / 1000} s…`);
     save('idle', `BENCH_IDLE_MS=${idleMs} npm run bench -- idle`, await idleBench({ durationMs: idleMs }));
@@ -168,6 +189,54 @@ if (scan) {
     lines.push(row('scan sent → first status event (STARTING, paired)', r.firstEvent));
     lines.push(row('scan request round trip', r.request), '');
   }
+}
+
+const inbox = load<InboxLatencyResult>('inbox');
+if (inbox) {
+  lines.push(
+    '## Inbound webhook → message visible in the open inbox (Chromium)',
+    '',
+    `${inbox.machine}; ${inbox.date.slice(0, 10)}; \`${inbox.command}\`.`,
+    '',
+    'Chromium shows `/inbox/{conversationId}` of a Cloud API bot (linked against a local fake Graph API). One trial:',
+    "Node posts one signed webhook with a unique text, and the page's MutationObserver records when that text is in the",
+    "thread (`role=\"log\"`) and the next animation frame, with the page's wall clock (same machine). Path measured:",
+    'signature check → one transaction (message + conversation counters) → 200 and `new_message` over the tab\'s one',
+    'socket → SWR cache → React commit. 5 warm-up trials are not counted.',
+    '',
+    `### ${inbox.result.trials} trials (ms)`,
+    '',
+    '| interval | p50 | p90 | p99 | max | mean |',
+    '|---|---|---|---|---|---|',
+    row('webhook sent → message in the DOM', inbox.result.domMs),
+    row('webhook sent → next animation frame', inbox.result.frameMs),
+    row('webhook round trip (stored, 200)', inbox.result.ackMs),
+    '',
+  );
+}
+
+const ingest = load<IngestResult[]>('ingest');
+if (ingest) {
+  lines.push(
+    '## Ingest: signed Cloud API webhooks → stored → pushed to a connected client',
+    '',
+    `${ingest.machine}; ${ingest.date.slice(0, 10)}; \`${ingest.command}\`.`,
+    '',
+    'The production server with a Cloud API bot linked through `PUT /api/v1/bots/{id}/cloud-api` (against a local fake',
+    'Graph API). The load generator (this process, on the same 2 cores) posts one message per webhook, signed with the',
+    "bot's app secret, at a fixed offered rate (open loop, at most 256 requests in flight) across 50 contacts; a",
+    'socket.io client in the workspace counts `new_message`. *Persisted* = answered 200 (the server answers only after',
+    'the message and the conversation counters are committed); *lost* = persisted but never pushed (must be 0).',
+    '',
+    '| database | offered msg/s | persisted msg/s | delivered msg/s | accepted | rejected | lost | webhook → client p50 / p99 (ms) | webhook round trip p50 / p99 (ms) |',
+    '|---|---|---|---|---|---|---|---|---|',
+  );
+  for (const run of ingest.result) {
+    for (const s of run.steps) {
+      lines.push(`| ${run.db} | ${s.offeredPerSec} | ${s.persistedPerSec} | ${s.deliveredPerSec} | ${s.accepted} | ${s.rejected} | ${s.lost} | ${s.latency.p50} / ${s.latency.p99} | ${s.ack.p50} / ${s.ack.p99} |`);
+    }
+  }
+  lines.push('', ...ingest.result.map((r) => `- ${r.db}: ${r.storedAtEnd} messages stored for the bot at the end (warm-up included).`), '');
 }
 
 writeFileSync(path.join(root, 'BENCHMARKS.md'), lines.join('\n'));

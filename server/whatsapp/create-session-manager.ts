@@ -1,11 +1,15 @@
 import type { Logger } from 'pino';
 import type { Env } from '@/lib/env';
 import { createBaileysEngine } from './baileys/baileys-engine';
-import { SessionManager } from './session-manager';
+import { SessionManager, type SessionManagerOptions } from './session-manager';
 import { createSimulator } from './simulator/simulator';
 
 /** The engine for WhatsApp Web bots comes from WHATSAPP_ENGINE: real Baileys, or the fake phone. */
-export function createSessionManager(config: Env, log: Logger): SessionManager {
+export function createSessionManager(
+  config: Env,
+  log: Logger,
+  sinks: Pick<SessionManagerOptions, 'onMessage' | 'onMessageStatus'> = {},
+): SessionManager {
   const managerLog = log.child({ component: 'whatsapp' });
   if (config.WHATSAPP_ENGINE === 'simulator') {
     const { engine, control } = createSimulator({
@@ -14,7 +18,7 @@ export function createSessionManager(config: Env, log: Logger): SessionManager {
       qrRefs: config.SIMULATOR_QR_REFS,
       restartMs: config.SIMULATOR_RESTART_MS,
     });
-    return new SessionManager({ engine, simulator: control, log: managerLog });
+    return new SessionManager({ engine, simulator: control, log: managerLog, ...sinks });
   }
-  return new SessionManager({ engine: createBaileysEngine(), log: managerLog });
+  return new SessionManager({ engine: createBaileysEngine(), log: managerLog, ...sinks });
 }

@@ -22,6 +22,9 @@ export interface InboundMessage {
   from: string;
   /** The contact's WhatsApp profile name, when WhatsApp sent it. */
   pushName?: string;
+  /** 'text', 'image', 'video', 'document', 'audio', 'sticker', … */
+  type: string;
+  /** The text, or a media message's caption ('' when none). */
   text: string;
   sentAt: Date;
 }
@@ -33,6 +36,8 @@ export interface EngineEvents {
   /** A failed attempt that the user may want to see (the engine may still be retrying). */
   error(code: string, message: string): void;
   message(message: InboundMessage): void;
+  /** A delivery receipt for a message this bot sent. */
+  messageStatus(externalId: string, status: 'sent' | 'delivered' | 'read' | 'failed'): void;
 }
 
 export interface StartOptions {

@@ -41,6 +41,8 @@ export interface SessionManagerOptions {
   simulator?: SimulatorControl;
   /** Inbound messages from contacts (the inbox consumes them). */
   onMessage?: (bot: { botId: string; workspaceId: string }, message: InboundMessage) => Promise<void>;
+  /** Delivery receipts for messages the bot sent. */
+  onMessageStatus?: (botId: string, externalId: string, status: 'sent' | 'delivered' | 'read' | 'failed') => Promise<void>;
 }
 
 export class SessionManager implements SessionControl {
@@ -279,11 +281,17 @@ export class SessionManager implements SessionControl {
         if (!current()) return;
         const sink = this.opts.onMessage;
         if (!sink) {
-          log.debug({ externalId: message.externalId }, 'inbound message (no inbox consumer in this version)');
+          log.debug({ externalId: message.externalId }, 'inbound message with no inbox consumer');
           return;
         }
         sink({ botId: live.botId, workspaceId: live.workspaceId }, message).catch((err: unknown) =>
           log.error({ err, externalId: message.externalId }, 'storing an inbound message failed'),
+        );
+      },
+      messageStatus: (externalId, status) => {
+        if (!current()) return;
+        this.opts.onMessageStatus?.(live.botId, externalId, status).catch((err: unknown) =>
+          log.error({ err, externalId }, 'storing a delivery receipt failed'),
         );
       },
     };

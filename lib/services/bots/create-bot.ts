@@ -3,6 +3,7 @@ import { getDb } from '@/lib/db';
 import { bots } from '@/lib/db/schema';
 import { AppError } from '@/lib/errors';
 import type { CreateBotInput } from '@/lib/validation/bot';
+import { assertSafeRegex } from '@/server/bots/check-regex-safety';
 import { publishBotStatus } from './publish-bot';
 import { toBotView, type BotView } from './to-bot-view';
 
@@ -14,6 +15,10 @@ export async function createBot(opts: { principal: Principal; input: CreateBotIn
   if (!workspaceId || !role) throw new AppError('not_found', 'Workspace not found.');
   if (role === 'agent') throw new AppError('forbidden', 'Only workspace owners and admins can create bots.');
 
+  // The schema checked that regex patterns compile; this also refuses catastrophic ones (server only).
+  for (const [i, rule] of (input.settings?.autoReplies ?? []).entries()) {
+    if (rule.match === 'regex') assertSafeRegex(rule.pattern, `settings.autoReplies.${i}.pattern`);
+  }
   const db = await getDb();
   const [bot] = await db
     .insert(bots)

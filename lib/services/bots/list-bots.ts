@@ -1,16 +1,22 @@
-import { asc, inArray } from 'drizzle-orm';
+import { and, asc, count, gt, inArray, sql } from 'drizzle-orm';
 import { workspaceIds, type Principal } from '@/lib/auth/principal';
 import { getDb } from '@/lib/db';
-import { bots } from '@/lib/db/schema';
+import { bots, messages } from '@/lib/db/schema';
 import { findSessionControl } from '@/lib/whatsapp/session-control';
 import { toBotView, type BotView } from './to-bot-view';
 
-/** Every bot in the caller's workspaces, oldest first. */
+/** Every bot in the caller's workspaces, oldest first, with its message count over the last 24 hours. */
 export async function listBots(opts: { principal: Principal }): Promise<BotView[]> {
   const ids = workspaceIds(opts.principal);
   if (ids.length === 0) return [];
   const db = await getDb();
   const rows = await db.select().from(bots).where(inArray(bots.workspaceId, ids)).orderBy(asc(bots.createdAt), asc(bots.id));
   const sessions = findSessionControl();
-  return rows.map((bot) => toBotView(bot, sessions?.snapshot(bot)));
+  const counts = await db
+    .select({ botId: messages.botId, n: count() })
+    .from(messages)
+    .where(and(inArray(messages.botId, rows.map((b) => b.id)), gt(messages.createdAt, sql`now() - interval '24 hours'`)))
+    .groupBy(messages.botId);
+  const byBot = new Map(counts.map((c) => [c.botId, Number(c.n)]));
+  return rows.map((bot) => ({ ...toBotView(bot, sessions?.snapshot(bot)), messagesToday: byBot.get(bot.id) ?? 0 }));
 }

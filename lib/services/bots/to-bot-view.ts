@@ -18,6 +18,8 @@ export interface BotView {
   lastConnectedAt: string | null;
   createdAt: string;
   updatedAt: string;
+  /** Messages in and out over the last 24 hours (the dashboard's list only). */
+  messagesToday?: number;
 }
 
 export function toBotView(bot: Bot, live?: SessionSnapshot): BotView {

@@ -25,7 +25,8 @@ type Call =
   | { type: 'pairingCode'; code: string; expiresAt: Date }
   | { type: 'status'; status: SessionStatus; info?: StatusInfo }
   | { type: 'error'; code: string; message: string }
-  | { type: 'message'; message: InboundMessage };
+  | { type: 'message'; message: InboundMessage }
+  | { type: 'messageStatus'; externalId: string; status: string };
 
 function recorder() {
   const calls: Call[] = [];
@@ -35,6 +36,7 @@ function recorder() {
     status: (status, info) => void calls.push({ type: 'status', status, info }),
     error: (code, message) => void calls.push({ type: 'error', code, message }),
     message: (message) => void calls.push({ type: 'message', message }),
+    messageStatus: (externalId, status) => void calls.push({ type: 'messageStatus', externalId, status }),
   };
   const of = <T extends Call['type']>(type: T) => calls.filter((c): c is Extract<Call, { type: T }> => c.type === type);
   return {
@@ -361,7 +363,7 @@ describe('Baileys engine', () => {
     await until(async () => expect((await readCreds(botId))?.me?.name).toBe('Ada Lovelace'));
   });
 
-  it('turns direct text messages into events.message, ignoring own, group, non-notify and non-text messages', async () => {
+  it('turns direct messages into events.message (text, media captions), ignoring own, group, non-notify and protocol messages', async () => {
     const h = await startLinked();
     const s = await h.socket(1);
     s.open(ME);
@@ -376,18 +378,48 @@ describe('Baileys engine', () => {
     upsert([base({ remoteJid: '120363000000000000@g.us', participant: '15557654321@s.whatsapp.net' }, { conversation: 'group' })]);
     upsert([base({ remoteJid: 'status@broadcast' }, { conversation: 'status' })]);
     upsert([base({ remoteJid: '15557654321@s.whatsapp.net' }, { conversation: 'history' })], 'append');
-    upsert([base({ remoteJid: '15557654321@s.whatsapp.net' }, { imageMessage: {} })]);
+    upsert([base({ remoteJid: '15557654321@s.whatsapp.net' }, { protocolMessage: {} })]);
+    upsert([base({ remoteJid: '15557654321@s.whatsapp.net', id: 'IMG1' }, { imageMessage: { caption: 'my receipt' } })]);
+    upsert([base({ remoteJid: '15557654321@s.whatsapp.net', id: 'AUD1' }, { audioMessage: {} })]);
     // LID-addressed chats carry the phone number in remoteJidAlt; extended text counts as text.
     upsert([base({ remoteJid: '987654321@lid', remoteJidAlt: '15550001111@s.whatsapp.net', id: 'LID1' }, { extendedTextMessage: { text: 'via lid' } })]);
 
-    await until(() => expect(h.rec.of('message')).toHaveLength(2));
+    await until(() => expect(h.rec.of('message')).toHaveLength(4));
     await settle(20);
     const messages = h.rec.of('message').map((c) => c.message);
-    expect(messages).toHaveLength(2);
-    expect(messages[0]).toMatchObject({ externalId: sent.key.id, from: '15557654321', pushName: 'Grace', text: 'hello there' });
+    expect(messages).toHaveLength(4);
+    expect(messages[0]).toMatchObject({ externalId: sent.key.id, from: '15557654321', pushName: 'Grace', type: 'text', text: 'hello there' });
     expect(messages[0]!.sentAt).toBeInstanceOf(Date);
     expect(Math.abs(messages[0]!.sentAt.getTime() - Date.now())).toBeLessThan(5_000);
-    expect(messages[1]).toEqual({ externalId: 'LID1', from: '15550001111', pushName: undefined, text: 'via lid', sentAt: new Date(1_700_000_000_000) });
+    expect(messages[1]).toMatchObject({ externalId: 'IMG1', type: 'image', text: 'my receipt' });
+    expect(messages[2]).toMatchObject({ externalId: 'AUD1', type: 'audio', text: '' });
+    expect(messages[3]).toEqual({ externalId: 'LID1', from: '15550001111', pushName: undefined, type: 'text', text: 'via lid', sentAt: new Date(1_700_000_000_000) });
+  });
+
+  it("reports receipts for the bot's own messages as sent / delivered / read / failed", async () => {
+    const h = await startLinked();
+    const s = await h.socket(1);
+    s.open(ME);
+    const key = (id: string, fromMe = true) => ({ remoteJid: '15557654321@s.whatsapp.net', fromMe, id });
+    s.emit('messages.update', [
+      { key: key('A'), update: { status: 2 } },
+      { key: key('A'), update: { status: 3 } },
+      { key: key('B'), update: { status: 4 } },
+      { key: key('C'), update: { status: 5 } },
+      { key: key('D'), update: { status: 0 } },
+      { key: key('E'), update: { status: 1 } }, // PENDING: nothing new
+      { key: key('F', false), update: { status: 4 } }, // the contact's message: not ours
+      { key: key('G'), update: { starred: true } },
+    ]);
+    await until(() => expect(h.rec.of('messageStatus')).toHaveLength(5));
+    await settle(20);
+    expect(h.rec.of('messageStatus').map((c) => [c.externalId, c.status])).toEqual([
+      ['A', 'sent'],
+      ['A', 'delivered'],
+      ['B', 'read'],
+      ['C', 'read'],
+      ['D', 'failed'],
+    ]);
   });
 
   it('sends text to <digits>@s.whatsapp.net when connected, and refuses when not', async () => {

@@ -7,6 +7,7 @@ import {
   type UserFacingSocketConfig,
   type WAMessage,
   type WASocket,
+  proto,
 } from '@whiskeysockets/baileys';
 import type { Logger } from 'pino';
 import {
@@ -118,6 +119,13 @@ export function createBaileysEngine(opts: BaileysEngineOptions = {}): WhatsAppEn
           for (const m of messages) {
             const inbound = toInbound(m);
             if (inbound) events.message(inbound);
+          }
+        });
+        socket.ev.on('messages.update', (updates) => {
+          if (!current()) return;
+          for (const { key, update } of updates) {
+            const status = receiptStatus(update.status);
+            if (key.fromMe && key.id && status) events.messageStatus(key.id, status);
           }
         });
       };
@@ -273,8 +281,50 @@ function toInbound(m: WAMessage): InboundMessage | null {
   // Direct chats only: groups, broadcasts and status updates are out of scope.
   const jid = [key.remoteJid, key.remoteJidAlt].find((j) => j?.endsWith('@s.whatsapp.net'));
   const from = phoneFromJid(jid);
-  const text = m.message?.conversation ?? m.message?.extendedTextMessage?.text;
-  if (!from || !text) return null;
+  const content = m.message;
+  if (!from || !content) return null;
+  const kind = contentOf(content);
+  if (!kind) return null;
   const ts = Number(m.messageTimestamp ?? 0);
-  return { externalId: key.id, from, pushName: m.pushName ?? undefined, text, sentAt: ts > 0 ? new Date(ts * 1000) : new Date() };
+  return {
+    externalId: key.id,
+    from,
+    pushName: m.pushName ?? undefined,
+    type: kind.type,
+    text: kind.text,
+    sentAt: ts > 0 ? new Date(ts * 1000) : new Date(),
+  };
+}
+
+/** Text, or a media message with its caption; protocol messages (receipts, edits…) are not messages. */
+function contentOf(c: proto.IMessage): { type: string; text: string } | null {
+  const text = c.conversation ?? c.extendedTextMessage?.text;
+  if (text) return { type: 'text', text };
+  if (c.imageMessage) return { type: 'image', text: c.imageMessage.caption ?? '' };
+  if (c.videoMessage) return { type: 'video', text: c.videoMessage.caption ?? '' };
+  if (c.documentMessage) return { type: 'document', text: c.documentMessage.caption ?? c.documentMessage.fileName ?? '' };
+  if (c.audioMessage) return { type: 'audio', text: '' };
+  if (c.stickerMessage) return { type: 'sticker', text: '' };
+  if (c.locationMessage) return { type: 'location', text: c.locationMessage.name ?? c.locationMessage.address ?? '' };
+  if (c.contactMessage) return { type: 'contact', text: c.contactMessage.displayName ?? '' };
+  return null;
+}
+
+const STATUS = proto.WebMessageInfo.Status;
+
+/** Baileys' receipt levels → the inbox's ticks. */
+function receiptStatus(status: number | null | undefined): 'sent' | 'delivered' | 'read' | 'failed' | null {
+  switch (status) {
+    case STATUS.SERVER_ACK:
+      return 'sent';
+    case STATUS.DELIVERY_ACK:
+      return 'delivered';
+    case STATUS.READ:
+    case STATUS.PLAYED:
+      return 'read';
+    case STATUS.ERROR:
+      return 'failed';
+    default:
+      return null;
+  }
 }

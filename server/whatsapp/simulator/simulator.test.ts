@@ -28,14 +28,16 @@ function recorder() {
   const statuses: { status: SessionStatus; info?: StatusInfo }[] = [];
   const errors: { code: string; message: string }[] = [];
   const messages: InboundMessage[] = [];
+  const receipts: { externalId: string; status: string }[] = [];
   const events: EngineEvents = {
     qr: (qr, attempt, expiresAt) => void qrs.push({ qr, attempt, expiresAt }),
     pairingCode: () => {},
     status: (status, info) => void statuses.push({ status, info }),
     error: (code, message) => void errors.push({ code, message }),
     message: (m) => void messages.push(m),
+    messageStatus: (externalId, status) => void receipts.push({ externalId, status }),
   };
-  return { qrs, statuses, errors, messages, events, last: () => statuses.at(-1) };
+  return { qrs, statuses, errors, messages, receipts, events, last: () => statuses.at(-1) };
 }
 
 const until = (check: () => void, timeout = 5_000) => vi.waitFor(check, { timeout, interval: 2 });
@@ -132,6 +134,8 @@ describe('WhatsApp simulator', () => {
 
     const sent = await session.sendText('15557654321', 'hello Grace');
     expect(sim.control.outbox(sim.botId)).toEqual([{ to: '15557654321', text: 'hello Grace', id: sent.externalId }]);
+    // The contact's phone acknowledges it: a delivery receipt for that id.
+    await until(() => expect(sim.rec.receipts).toEqual([{ externalId: sent.externalId, status: 'delivered' }]));
   });
 
   it('disconnect("logged_out") → LOGGED_OUT and the creds are gone', async () => {

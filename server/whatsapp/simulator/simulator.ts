@@ -15,6 +15,8 @@ export interface SimulatorTiming {
   qrNextMs: number;
   qrRefs: number;
   restartMs: number;
+  /** From a send to the contact's delivery receipt. */
+  deliveryMs?: number;
 }
 
 
@@ -98,6 +100,10 @@ export function createSimulator(timing: SimulatorTiming): { engine: WhatsAppEngi
         const box = outboxes.get(botId) ?? [];
         box.push({ to: jid.split('@')[0] ?? jid, text: content.text ?? '', id: sent.key.id ?? '' });
         outboxes.set(botId, box.slice(-200));
+        // The contact's phone acknowledges: two grey ticks shortly after the send.
+        setTimeout(() => {
+          if (!phone.ended) phone.emit('messages.update', [{ key: sent.key, update: { status: 3 } }]);
+        }, timing.deliveryMs ?? 150);
         return sent;
       };
       phone.start(timing, () => {

@@ -1,0 +1,109 @@
+import type { Cache, ScopedMutator } from 'swr';
+import type { ChatMessage, MessageStatusUpdatedPayload } from '@/lib/realtime/events';
+import type { ConversationPage, ConversationView, MessagePage, UnreadSummary } from '@/lib/services/conversations/views';
+import { conversationKey, conversationsGetKey, messagesGetKey, parseConversationsKey, SESSION_KEY, UNREAD_KEY } from './inbox-keys';
+import { noteLastMessage } from './inbox-last-author';
+import { applyUnread, findInPages, placeConversation } from './inbox-lists';
+import { applyMessageStatus, upsertMessage } from './inbox-threads';
+
+// Writes pushed (and returned) inbox changes straight into the SWR cache, without revalidating:
+// every cached list page, the cached conversation, the thread if loaded, the unread summary.
+// useSWRInfinite keeps its pages twice (under `$inf$<first page key>` and under each page's own
+// key) and refetches a page whose two copies differ, so both copies are written together.
+
+export interface SwrHandle {
+  cache: Cache;
+  mutate: ScopedMutator;
+}
+
+const INFINITE = '$inf$';
+const NO_REVALIDATE = { revalidate: false } as const;
+
+type Session = { user?: { id?: string } };
+
+/** The signed-in user's id, once the session has been loaded (it is, wherever "Mine" is shown). */
+export function cachedMeId(cache: Cache): string | null {
+  return (cache.get(SESSION_KEY)?.data as Session | undefined)?.user?.id ?? null;
+}
+
+function writeInfinite<P>(swr: SwrHandle, infKey: string, pages: P[], getKey: (i: number, prev: P | null) => string | null): void {
+  void swr.mutate(infKey, pages, NO_REVALIDATE);
+  for (let i = 0; i < pages.length; i++) {
+    const key = getKey(i, i === 0 ? null : pages[i - 1]!);
+    if (key) void swr.mutate(key, pages[i], NO_REVALIDATE);
+  }
+}
+
+function isOlder(candidate: ConversationView, current: ConversationView | undefined): boolean {
+  return !!current && Date.parse(candidate.lastActivityAt) < Date.parse(current.lastActivityAt);
+}
+
+/**
+ * A conversation's new state, into every cache that holds it. `fromResponse`: it is an HTTP
+ * answer that may have been overtaken by a pushed, newer state, so an older one is dropped.
+ */
+export function writeConversation(swr: SwrHandle, view: ConversationView, opts: { fromResponse?: boolean } = {}): void {
+  const { cache } = swr;
+  const single = cache.get(conversationKey(view.id))?.data as ConversationView | undefined;
+  if (opts.fromResponse && isOlder(view, single)) return;
+  const meId = cachedMeId(cache);
+  let createdAt = single?.createdAt;
+  const lists: { key: string; pages: ConversationPage[]; filter: NonNullable<ReturnType<typeof parseConversationsKey>> }[] = [];
+  for (const key of cache.keys()) {
+    if (!key.startsWith(INFINITE)) continue;
+    const parsed = parseConversationsKey(key.slice(INFINITE.length));
+    const pages = cache.get(key)?.data as ConversationPage[] | undefined;
+    if (!parsed || !Array.isArray(pages)) continue;
+    const existing = findInPages(pages, view.id);
+    if (opts.fromResponse && isOlder(view, existing)) return;
+    createdAt ??= existing?.createdAt;
+    lists.push({ key, pages, filter: parsed });
+  }
+  // A pushed update carries no createdAt (conversationFromUpdate falls back to the activity time).
+  const next: ConversationView = createdAt ? { ...view, createdAt } : view;
+  if (single) void swr.mutate(conversationKey(view.id), next, NO_REVALIDATE);
+  for (const { key, pages, filter } of lists) {
+    const placed = placeConversation(pages, next, filter.filter, meId);
+    if (placed) writeInfinite(swr, key, placed, conversationsGetKey(filter.filter, filter.limit));
+  }
+  const summary = cache.get(UNREAD_KEY)?.data as UnreadSummary | undefined;
+  const unread = summary ? applyUnread(summary, view.id, view.unreadCount) : null;
+  if (unread) void swr.mutate(UNREAD_KEY, unread, NO_REVALIDATE);
+}
+
+function threadKey(conversationId: string): string {
+  return INFINITE + messagesGetKey(conversationId)(0, null);
+}
+
+/** A new (or re-sent) message into its thread, if that thread is cached; deduplicated by id. */
+export function writeMessage(swr: SwrHandle, message: ChatMessage): void {
+  noteLastMessage(message);
+  const key = threadKey(message.conversationId);
+  const pages = swr.cache.get(key)?.data as MessagePage[] | undefined;
+  if (!Array.isArray(pages)) return;
+  const next = upsertMessage(pages, message);
+  if (next) writeInfinite(swr, key, next, messagesGetKey(message.conversationId));
+}
+
+/** A delivery status into its thread, forward only. */
+export function writeMessageStatus(swr: SwrHandle, p: MessageStatusUpdatedPayload): void {
+  const key = threadKey(p.conversationId);
+  const pages = swr.cache.get(key)?.data as MessagePage[] | undefined;
+  if (!Array.isArray(pages)) return;
+  const next = applyMessageStatus(pages, p);
+  if (next) writeInfinite(swr, key, next, messagesGetKey(p.conversationId));
+}
+
+
+/** A conversation as some cached list has it: shown at once while its own request runs. */
+export function cachedConversation(cache: Cache, id: string): ConversationView | undefined {
+  const single = cache.get(conversationKey(id))?.data as ConversationView | undefined;
+  if (single) return single;
+  for (const key of cache.keys()) {
+    if (!key.startsWith(INFINITE) || !parseConversationsKey(key.slice(INFINITE.length))) continue;
+    const pages = cache.get(key)?.data as ConversationPage[] | undefined;
+    const hit = Array.isArray(pages) ? findInPages(pages, id) : undefined;
+    if (hit) return hit;
+  }
+  return undefined;
+}

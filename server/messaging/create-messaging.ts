@@ -1,0 +1,90 @@
+import type { Logger } from 'pino';
+import type { Env } from '@/lib/env';
+import type { MessagingControl } from '@/lib/messaging/messaging-control';
+import { sendCloudText } from '@/lib/services/cloud-api/send-cloud-text';
+import { applyMessageStatus } from '@/lib/services/conversations/apply-message-status';
+import { ingestInbound } from '@/lib/services/conversations/ingest-inbound';
+import type { MessageDeliveryStatus } from '@/lib/realtime/events';
+import type { InboundMessage } from '../whatsapp/engine';
+import { BotRunner } from './bot-runner';
+import { SendQueue, type SendTarget } from './send-queue';
+
+const EARLY_RECEIPT_TTL_MS = 60_000;
+const EARLY_RECEIPT_MAX = 10_000;
+
+export interface Messaging {
+  control: MessagingControl;
+  queue: SendQueue;
+  bots: BotRunner;
+  /** Session manager sink: an inbound WhatsApp Web message. */
+  onMessage(bot: { botId: string; workspaceId: string }, message: InboundMessage): Promise<void>;
+  /** Session manager sink: a receipt for a message the bot sent. */
+  onMessageStatus(botId: string, externalId: string, status: MessageDeliveryStatus): Promise<void>;
+}
+
+/**
+ * The messaging runtime of one server process: inbound → store → bot engine; outbound → the
+ * send queue → the bot's channel (the WhatsApp Web session here, or the Cloud API).
+ */
+export function createMessaging(opts: {
+  config: Pick<Env, 'SEND_MIN_INTERVAL_MS' | 'SEND_MAX_ATTEMPTS'>;
+  log: Logger;
+  sendWeb(botId: string, to: string, text: string): Promise<{ externalId: string }>;
+}): Messaging {
+  const log = opts.log.child({ component: 'messaging' });
+  // A receipt can beat the send's own bookkeeping (the phone answers before the row has its
+  // WhatsApp id): keep it briefly and apply it once the id is stored.
+  const early = new Map<string, { status: MessageDeliveryStatus; at: number }[]>();
+
+  const send = async (target: SendTarget) => {
+    if (target.channel === 'cloud_api') return sendCloudText({ botId: target.botId, to: target.to, text: target.text });
+    try {
+      return await opts.sendWeb(target.botId, target.to, target.text);
+    } catch (err) {
+      // The bot may be reconnecting: worth another try. Its wording is for the agent.
+      throw { transient: true, message: err instanceof Error ? err.message : String(err) };
+    }
+  };
+
+  const queue = new SendQueue({
+    log,
+    minIntervalMs: opts.config.SEND_MIN_INTERVAL_MS,
+    maxAttempts: opts.config.SEND_MAX_ATTEMPTS,
+    send,
+    onSent: (botId, externalId) => {
+      const key = `${botId}:${externalId}`;
+      const waiting = early.get(key);
+      if (!waiting) return;
+      early.delete(key);
+      void (async () => {
+        for (const r of waiting) await applyMessageStatus({ botId, externalId, status: r.status });
+      })().catch((err: unknown) => log.error({ err }, 'applying an early receipt failed'));
+    },
+  });
+  const runner = new BotRunner({ log });
+
+  return {
+    queue,
+    bots: runner,
+    control: {
+      enqueue: (ids) => queue.enqueue(ids),
+      afterInbound: (items) => runner.handle(items),
+    },
+    async onMessage(bot, message) {
+      await ingestInbound({
+        bot: { id: bot.botId, workspaceId: bot.workspaceId },
+        messages: [
+          { externalId: message.externalId, from: message.from, contactName: message.pushName, type: message.type, body: message.text, sentAt: message.sentAt },
+        ],
+      });
+    },
+    async onMessageStatus(botId, externalId, status) {
+      if (await applyMessageStatus({ botId, externalId, status })) return;
+      const now = Date.now();
+      for (const [k, list] of early) if (now - (list[0]?.at ?? 0) > EARLY_RECEIPT_TTL_MS) early.delete(k);
+      if (early.size >= EARLY_RECEIPT_MAX) return; // e.g. receipts for messages sent from the phone itself
+      const key = `${botId}:${externalId}`;
+      early.set(key, [...(early.get(key) ?? []), { status, at: now }]);
+    },
+  };
+}
