@@ -233,6 +233,7 @@ describe('useUnifiedWebSocket: handler mapping', () => {
       botId,
       message: {
         id: 'm1',
+        seq: 1,
         conversationId: 'c1',
         externalId: 'wa-1',
         direction: 'in' as const,
@@ -240,6 +241,8 @@ describe('useUnifiedWebSocket: handler mapping', () => {
         body: 'hello',
         status: 'delivered' as const,
         author: 'contact' as const,
+        authorUserId: null,
+        error: null,
         createdAt: ts(),
       },
       timestamp: ts(),

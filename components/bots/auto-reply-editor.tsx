@@ -45,7 +45,8 @@ export function AutoReplyEditor({ rules, errors, onAdd, onEdit, onRemove }: Auto
     <fieldset className={styles.section}>
       <legend>Keyword auto-replies</legend>
       <p className="field__hint" style={{ margin: 0 }}>
-        When a contact&rsquo;s message matches a keyword or phrase, the bot sends the reply.
+        When a contact&rsquo;s message matches a keyword or phrase, the bot sends the reply. Rules are tried in order, and only the
+        first match replies.
       </p>
       {rules.length === 0 ? (
         <p className="muted" style={{ margin: 0 }}>

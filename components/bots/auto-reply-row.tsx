@@ -12,6 +12,7 @@ const MATCH_LABEL: Record<AutoReplyRule['match'], string> = {
   contains: 'Contains',
   exact: 'Is exactly',
   starts_with: 'Starts with',
+  regex: 'Matches pattern (regex)',
 };
 
 interface AutoReplyRowProps {
@@ -27,6 +28,7 @@ interface AutoReplyRowProps {
 /** One keyword → reply rule. */
 export function AutoReplyRow({ rule, number, errors, keywordRef, onChange, onRemove }: AutoReplyRowProps) {
   const n = <span className="visually-hidden"> {number}</span>;
+  const regex = rule.match === 'regex';
   return (
     <li className={styles.rule}>
       <TextField
@@ -35,11 +37,13 @@ export function AutoReplyRow({ rule, number, errors, keywordRef, onChange, onRem
         value={rule.pattern}
         maxLength={KEYWORD_MAX}
         autoComplete="off"
-        placeholder="e.g. opening hours"
+        placeholder={regex ? 'e.g. order\\s*#?\\d+' : 'e.g. opening hours'}
+        hint={regex ? 'A JavaScript regular expression, not case-sensitive. Checked when you save.' : undefined}
         error={errors.pattern}
         onChange={(e) => onChange({ pattern: e.target.value })}
       />
-      <SelectField label={<>Match{n}</>} value={rule.match} error={errors.match} onChange={(e) => onChange({ match: e.target.value as AutoReplyRule['match'] })}>
+      {/* The pattern rides along unchanged so its error clears too: it was judged under the old match. */}
+      <SelectField label={<>Match{n}</>} value={rule.match} error={errors.match} onChange={(e) => onChange({ match: e.target.value as AutoReplyRule['match'], pattern: rule.pattern })}>
         {Object.entries(MATCH_LABEL).map(([value, label]) => (
           <option key={value} value={value}>
             {label}

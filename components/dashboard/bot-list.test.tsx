@@ -209,6 +209,28 @@ describe('BotList', () => {
     expect(listRequests).toBe(before);
   });
 
+  it('counts messages over 24 h and adds each pushed new_message to its bot, without another request', async () => {
+    bots = [bot({ id: 'b1', name: 'Alpha', status: 'CONNECTED', messagesToday: 1234 }), bot({ id: 'b2', name: 'Beta', messagesToday: 0 })];
+    await renderLoaded(2);
+    const before = listRequests;
+    expect(within(row('b1')).getByTestId('bot-messages-today').textContent).toBe((1234).toLocaleString());
+    expect(within(row('b2')).getByTestId('bot-messages-today').textContent).toBe('0');
+    const message = (id: string) => ({
+      conversationId: 'c1',
+      botId: 'b1',
+      message: { id, seq: 1, conversationId: 'c1', externalId: null, direction: 'in' as const, type: 'text', body: 'hi', status: 'delivered' as const, author: 'contact' as const, authorUserId: null, error: null, createdAt: new Date().toISOString() },
+      timestamp: new Date().toISOString(),
+    });
+    act(() => {
+      publish('workspace:w1', 'new_message', message('m1'));
+      publish('workspace:w1', 'new_message', message('m2'));
+    });
+    await waitFor(() => expect(within(row('b1')).getByTestId('bot-messages-today').textContent).toBe((1236).toLocaleString()));
+    expect(within(row('b2')).getByTestId('bot-messages-today').textContent).toBe('0');
+    await pause(300);
+    expect(listRequests).toBe(before);
+  });
+
   it('drops a row on bot_deleted, without another request for the list', async () => {
     bots = [bot({ id: 'b1', name: 'Alpha' }), bot({ id: 'b2', name: 'Beta' })];
     await renderLoaded(2);

@@ -121,7 +121,7 @@ export function BotList() {
                   <th scope="col">WhatsApp name</th>
                   <th scope="col">Last connected</th>
                   <th scope="col" className={styles.number}>
-                    Messages today
+                    Messages (24 h)
                   </th>
                   <th scope="col">
                     <span className="visually-hidden">Actions</span>
@@ -134,6 +134,7 @@ export function BotList() {
                     key={bot.id}
                     bot={bot}
                     now={now}
+                    messagesToday={bot.messagesToday}
                     onLogout={(b) => setPending({ kind: 'logout', botId: b.id })}
                     onDelete={(b) => setPending({ kind: 'delete', botId: b.id })}
                   />

@@ -8,10 +8,7 @@ interface BotRowProps {
   bot: BotView;
   /** The list's shared clock (ms), so every "2 min ago" ticks together from one timer. */
   now: number;
-  /**
-   * Messages handled today. `bot_status_update.stats.messagesToday` carries it once the inbox
-   * lands; until then nobody passes it and the cell shows a dash rather than a made-up 0.
-   */
+  /** Messages in and out over the last 24 hours; a dash when unknown (never a made-up 0). */
   messagesToday?: number | null;
   onLogout: (bot: BotView) => void;
   onDelete: (bot: BotView) => void;

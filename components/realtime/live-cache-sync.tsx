@@ -42,6 +42,13 @@ export function LiveCacheSync() {
       const bot = cache.get(botKey(p.botId))?.data as BotView | undefined;
       if (bot) void mutate(botKey(p.botId), applyBotStatus({ bots: [bot] }, p)?.bots[0] ?? bot, { revalidate: false });
     },
+    onMessageSync: (e) => {
+      if (e.type !== 'new_message') return;
+      const list = cache.get(BOTS_KEY)?.data as BotsResponse | undefined;
+      if (!list?.bots.some((b) => b.id === e.payload.botId)) return;
+      const bots = list.bots.map((b) => (b.id === e.payload.botId ? { ...b, messagesToday: (b.messagesToday ?? 0) + 1 } : b));
+      void mutate(BOTS_KEY, { bots }, { revalidate: false });
+    },
     onBotDeleted: (p) => {
       const list = cache.get(BOTS_KEY)?.data as BotsResponse | undefined;
       if (list) void mutate(BOTS_KEY, { bots: list.bots.filter((b) => b.id !== p.botId) }, { revalidate: false });

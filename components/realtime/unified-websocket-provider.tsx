@@ -4,6 +4,7 @@ import { createContext, useEffect, useState, type ReactNode } from 'react';
 import { SWRConfig, useSWRConfig } from 'swr';
 import { createEtagFetcher } from '@/lib/api/etag-fetcher';
 import { ConnectionStore, type ConnectionStoreOptions } from '@/lib/realtime/connection-store';
+import { InboxCacheSync } from './inbox-cache-sync';
 import { LiveCacheSync } from './live-cache-sync';
 
 export const ConnectionStoreContext = createContext<ConnectionStore | null>(null);
@@ -38,6 +39,7 @@ export function UnifiedWebSocketProvider({ children, options, fetcher }: Provide
       <SWRConfig value={{ fetcher: fetcher ?? defaultFetcher, revalidateOnFocus: false, revalidateOnReconnect: false }}>
         <RevalidateOnReconnect store={store} />
         <LiveCacheSync />
+        <InboxCacheSync />
         {children}
       </SWRConfig>
     </ConnectionStoreContext.Provider>

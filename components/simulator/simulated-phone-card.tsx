@@ -6,6 +6,7 @@ import { apiRequest, fieldErrors } from '@/lib/api/fetcher';
 import { errorMessage } from '@/lib/errors';
 import type { BotView } from '@/lib/services/bots/to-bot-view';
 import type { SimulatedDisconnect } from '@/lib/whatsapp/session-control';
+import { ContactInbox } from './contact-inbox';
 
 const STATUS_LABEL: Record<BotView['status'], string> = {
   DISCONNECTED: 'Not linked',
@@ -120,6 +121,7 @@ export function SimulatedPhoneCard({ bot }: { bot: BotView }) {
               ))}
             </ul>
           ) : null}
+          <ContactInbox botId={bot.id} />
           <div className="simulator__row">
             <label className="field__label" htmlFor={`${headingId}-reason`}>
               Drop the connection
