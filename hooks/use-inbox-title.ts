@@ -6,18 +6,21 @@ const PREFIX = /^\(\d+\) /;
 
 /**
  * "(3) Inbox · Parley" while there are unread messages; the plain title otherwise. Next.js
- * rewrites the title on every navigation, so the prefix is put back whenever the head changes.
+ * rewrites the title on every navigation, so the prefix is put back whenever the title's own text
+ * changes, and only then: a prefix written by someone else is never fought over (no loops).
  */
 export function useInboxTitle(unread: number): void {
   useEffect(() => {
-    const apply = () => {
+    let lastBase: string | null = null;
+    const apply = (force: boolean) => {
       const base = document.title.replace(PREFIX, '');
+      if (!force && base === lastBase) return;
+      lastBase = base;
       const wanted = unread > 0 ? `(${unread}) ${base}` : base;
-      // Only writes when different, so the observer's own change does not loop.
       if (document.title !== wanted) document.title = wanted;
     };
-    apply();
-    const observer = new MutationObserver(apply);
+    apply(true);
+    const observer = new MutationObserver(() => apply(false));
     observer.observe(document.head, { childList: true, subtree: true, characterData: true });
     return () => {
       observer.disconnect();

@@ -1,9 +1,8 @@
 'use client';
 
-import { useCallback, useEffect, useMemo } from 'react';
+import { useCallback, useMemo } from 'react';
 import useSWRInfinite from 'swr/infinite';
 import { messagesGetKey } from '@/lib/client/inbox-keys';
-import { noteLastMessage } from '@/lib/client/inbox-last-author';
 import { flattenThread } from '@/lib/client/inbox-threads';
 import type { MessagePage } from '@/lib/services/conversations/views';
 import { LIST_POLL_MS, useFallbackInterval } from './use-fallback-interval';
@@ -28,11 +27,6 @@ export function useMessages(conversationId: string | null) {
 
   const pages = swr.data;
   const messages = useMemo(() => flattenThread(pages), [pages]);
-  const newest = messages.at(-1);
-  // The list's "You:" / "Bot:" prefix learns from what the thread shows.
-  useEffect(() => {
-    if (newest) noteLastMessage(newest);
-  }, [newest]);
 
   const loaded = pages?.length ?? 0;
   const hasOlder = pages?.at(-1)?.nextBefore != null;

@@ -1,5 +1,6 @@
 import Link from 'next/link';
 import type { ReactNode } from 'react';
+import { InboxNotifier } from '@/components/inbox/inbox-notifier';
 import { ConnectionIndicator } from '@/components/realtime/connection-indicator';
 import { SidebarNav } from './sidebar-nav';
 import { SignOutButton } from './sign-out-button';
@@ -37,6 +38,7 @@ export function AppShell({ user, workspace, simulator = false, children }: AppSh
       <main id="main" className="shell__main">
         {children}
       </main>
+      <InboxNotifier />
     </div>
   );
 }

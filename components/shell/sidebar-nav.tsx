@@ -2,6 +2,8 @@
 
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
+import { UnreadBadge } from '@/components/inbox/unread-badge';
+import inboxStyles from '@/components/inbox/inbox.module.css';
 
 const ITEMS = [
   { href: '/dashboard', label: 'Dashboard' },
@@ -20,9 +22,16 @@ export function SidebarNav({ simulator = false }: { simulator?: boolean }) {
         const active = pathname === item.href || pathname.startsWith(`${item.href}/`);
         return (
           <li key={item.href}>
-            <Link href={item.href} className="nav__link" aria-current={active ? 'page' : undefined}>
-              {item.label}
-            </Link>
+            {item.href === '/inbox' ? (
+              <Link href={item.href} className={`nav__link ${inboxStyles.navLink}`} aria-current={active ? 'page' : undefined}>
+                {item.label}
+                <UnreadBadge />
+              </Link>
+            ) : (
+              <Link href={item.href} className="nav__link" aria-current={active ? 'page' : undefined}>
+                {item.label}
+              </Link>
+            )}
           </li>
         );
       })}

@@ -2,7 +2,6 @@ import type { Cache, ScopedMutator } from 'swr';
 import type { ChatMessage, MessageStatusUpdatedPayload } from '@/lib/realtime/events';
 import type { ConversationPage, ConversationView, MessagePage, UnreadSummary } from '@/lib/services/conversations/views';
 import { conversationKey, conversationsGetKey, messagesGetKey, parseConversationsKey, SESSION_KEY, UNREAD_KEY } from './inbox-keys';
-import { noteLastMessage } from './inbox-last-author';
 import { applyUnread, findInPages, placeConversation } from './inbox-lists';
 import { applyMessageStatus, upsertMessage } from './inbox-threads';
 
@@ -35,7 +34,7 @@ function writeInfinite<P>(swr: SwrHandle, infKey: string, pages: P[], getKey: (i
 }
 
 function isOlder(candidate: ConversationView, current: ConversationView | undefined): boolean {
-  return !!current && Date.parse(candidate.lastActivityAt) < Date.parse(current.lastActivityAt);
+  return !!current && Date.parse(candidate.updatedAt) < Date.parse(current.updatedAt);
 }
 
 /**
@@ -77,7 +76,6 @@ function threadKey(conversationId: string): string {
 
 /** A new (or re-sent) message into its thread, if that thread is cached; deduplicated by id. */
 export function writeMessage(swr: SwrHandle, message: ChatMessage): void {
-  noteLastMessage(message);
   const key = threadKey(message.conversationId);
   const pages = swr.cache.get(key)?.data as MessagePage[] | undefined;
   if (!Array.isArray(pages)) return;

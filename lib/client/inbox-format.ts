@@ -62,3 +62,28 @@ export function dayKey(iso: string): string {
 export function timeOfDay(iso: string): string {
   return new Date(iso).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
 }
+
+/** The list's time column: the time today, "Yesterday", the weekday within a week, else the date. */
+export function listTime(iso: string, now: number): string {
+  const then = Date.parse(iso);
+  if (Number.isNaN(then)) return '';
+  const days = Math.round((startOfDay(now) - startOfDay(then)) / 86_400_000);
+  if (days <= 0) return timeOfDay(iso);
+  if (days === 1) return 'Yesterday';
+  if (days < 7) return new Date(then).toLocaleDateString(undefined, { weekday: 'short' });
+  const sameYear = new Date(then).getFullYear() === new Date(now).getFullYear();
+  return new Date(then).toLocaleDateString(undefined, { day: 'numeric', month: 'short', ...(sameYear ? {} : { year: 'numeric' }) });
+}
+
+/** "Bot: ", "You: ", "Ana: " before an outbound preview; '' for the contact's own messages. */
+export function previewPrefix(
+  last: NonNullable<ConversationView['lastMessage']>,
+  meId: string | null,
+  nameOf: (userId: string | null) => string | null,
+): string {
+  if (last.direction === 'in') return '';
+  if (last.author === 'bot') return 'Bot: ';
+  if (last.authorUserId && last.authorUserId === meId) return 'You: ';
+  const name = nameOf(last.authorUserId);
+  return name ? `${name.split(/\s+/)[0]}: ` : 'Agent: ';
+}

@@ -52,8 +52,11 @@ export function sameConversation(a: ConversationView, b: ConversationView): bool
     a.needsHuman === b.needsHuman &&
     a.status === b.status &&
     a.createdAt === b.createdAt &&
+    a.updatedAt === b.updatedAt &&
     a.lastMessage?.body === b.lastMessage?.body &&
     a.lastMessage?.direction === b.lastMessage?.direction &&
+    a.lastMessage?.author === b.lastMessage?.author &&
+    a.lastMessage?.authorUserId === b.lastMessage?.authorUserId &&
     a.lastMessage?.at === b.lastMessage?.at
   );
 }

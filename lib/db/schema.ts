@@ -186,6 +186,9 @@ export const conversations = pgTable(
     contactName: text('contact_name'),
     lastMessageBody: text('last_message_body'),
     lastMessageDirection: messageDirection('last_message_direction'),
+    /** Who wrote the last message: the list shows "Bot:" / "You:" / an agent's name before it. */
+    lastMessageAuthor: messageAuthor('last_message_author'),
+    lastMessageAuthorUserId: uuid('last_message_author_user_id'),
     /** Newest activity; the inbox sorts and paginates by (last_activity_at desc, id desc). */
     lastActivityAt: timestamp('last_activity_at', { withTimezone: true }).notNull().defaultNow(),
     unreadCount: integer('unread_count').notNull().default(0),

@@ -137,7 +137,8 @@ export type ConversationStatus = 'open' | 'resolved';
 export interface ConversationUpdatedPayload {
   conversationId: string;
   botId: string;
-  lastMessage: { body: string; direction: MessageDirection; at: string } | null;
+  /** Beyond DESIGN: `author`/`authorUserId`, for the list's "Bot:" / "You:" prefix. */
+  lastMessage: { body: string; direction: MessageDirection; author: MessageAuthor; authorUserId: string | null; at: string } | null;
   unreadCount: number;
   assigneeId?: string | null;
   botPaused: boolean;
@@ -151,6 +152,7 @@ export interface ConversationUpdatedPayload {
   /** The contact asked for a person (handoff keyword) and no agent has answered yet. */
   needsHuman: boolean;
   lastActivityAt: string;
+  updatedAt: string;
 }
 
 export interface ServerToClientEvents {

@@ -20,6 +20,8 @@ CREATE TABLE "conversations" (
 	"contact_name" text,
 	"last_message_body" text,
 	"last_message_direction" "message_direction",
+	"last_message_author" "message_author",
+	"last_message_author_user_id" uuid,
 	"last_activity_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"unread_count" integer DEFAULT 0 NOT NULL,
 	"assignee_id" uuid,

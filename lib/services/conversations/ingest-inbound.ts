@@ -74,6 +74,8 @@ export async function ingestInbound(opts: {
         .set({
           lastMessageBody: preview(message.type, message.body),
           lastMessageDirection: 'in',
+          lastMessageAuthor: 'contact',
+          lastMessageAuthorUserId: null,
           lastActivityAt: sql`now()`,
           unreadCount: sql`${conversations.unreadCount} + 1`,
           // A contact writing again reopens a resolved conversation.

@@ -45,6 +45,8 @@ export async function insertOutboundMessage(opts: {
         ...patch,
         lastMessageBody: preview('text', opts.text),
         lastMessageDirection: 'out',
+        lastMessageAuthor: opts.author,
+        lastMessageAuthorUserId: opts.authorUserId ?? null,
         lastActivityAt: sql`now()`,
         updatedAt: sql`now()`,
       })

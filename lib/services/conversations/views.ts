@@ -16,6 +16,8 @@ export interface ConversationView {
   needsHuman: boolean;
   status: ConversationStatus;
   createdAt: string;
+  /** Orders two copies of the same conversation (an HTTP answer and a push): the later wins. */
+  updatedAt: string;
 }
 
 export interface ConversationPage {
@@ -46,7 +48,13 @@ export function toConversationView(c: Conversation): ConversationView {
     contactName: c.contactName,
     lastMessage:
       c.lastMessageBody !== null && c.lastMessageDirection
-        ? { body: c.lastMessageBody, direction: c.lastMessageDirection, at: c.lastActivityAt.toISOString() }
+        ? {
+            body: c.lastMessageBody,
+            direction: c.lastMessageDirection,
+            author: c.lastMessageAuthor ?? (c.lastMessageDirection === 'in' ? 'contact' : 'bot'),
+            authorUserId: c.lastMessageAuthorUserId,
+            at: c.lastActivityAt.toISOString(),
+          }
         : null,
     lastActivityAt: c.lastActivityAt.toISOString(),
     unreadCount: c.unreadCount,
@@ -55,6 +63,7 @@ export function toConversationView(c: Conversation): ConversationView {
     needsHuman: c.needsHuman,
     status: c.status,
     createdAt: c.createdAt.toISOString(),
+    updatedAt: c.updatedAt.toISOString(),
   };
 }
 
@@ -91,6 +100,7 @@ export function toConversationUpdated(c: Conversation, timestamp: string): Conve
     contactName: view.contactName,
     needsHuman: view.needsHuman,
     lastActivityAt: view.lastActivityAt,
+    updatedAt: view.updatedAt,
   };
 }
 
@@ -110,5 +120,6 @@ export function conversationFromUpdate(p: ConversationUpdatedPayload, createdAt?
     needsHuman: p.needsHuman,
     status: p.status,
     createdAt: createdAt ?? p.lastActivityAt,
+    updatedAt: p.updatedAt,
   };
 }
