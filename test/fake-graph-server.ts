@@ -35,6 +35,11 @@ export interface FakeGraph {
   failNext(count: number, status: number, error?: Partial<GraphErrorBody>): void;
   /** The next `count` API calls wait `ms` before answering (timeouts). */
   delayNext(count: number, ms: number): void;
+  /**
+   * The next `count` messages are accepted (in sentMessages() with their id at once) but the answer
+   * waits `ms`: Meta's status webhooks can reach Parley before the API response does.
+   */
+  delayReplyNext(count: number, ms: number): void;
   setAccessToken(token: string): void;
   addPhoneNumber(phoneNumberId: string, number: FakePhoneNumber): void;
   /** The messages sent so far, as `{ phoneNumberId, to, text, id }`. */
@@ -64,6 +69,7 @@ export async function startFakeGraph(opts: FakeGraphOptions): Promise<FakeGraph>
   const sent: { phoneNumberId: string; to: string; text: string; id: string }[] = [];
   let failures: { status: number; error?: Partial<GraphErrorBody> }[] = [];
   let delays: number[] = [];
+  let replyDelays: number[] = [];
 
   const server = createServer((req, res) => {
     void handle(req, res).catch(() => {
@@ -122,6 +128,9 @@ export async function startFakeGraph(opts: FakeGraphOptions): Promise<FakeGraph>
       const to = m.to.replace(/\D/g, '');
       const messageId = `wamid.${randomBytes(24).toString('base64url')}`;
       sent.push({ phoneNumberId: id, to, text: m.text.body, id: messageId });
+      const replyDelay = replyDelays.shift();
+      if (replyDelay) await new Promise((r) => setTimeout(r, replyDelay));
+      if (res.destroyed) return;
       return reply(res, 200, { messaging_product: 'whatsapp', contacts: [{ input: m.to, wa_id: to }], messages: [{ id: messageId }] });
     }
 
@@ -140,6 +149,9 @@ export async function startFakeGraph(opts: FakeGraphOptions): Promise<FakeGraph>
     delayNext(count, ms) {
       for (let i = 0; i < count; i++) delays.push(ms);
     },
+    delayReplyNext(count, ms) {
+      for (let i = 0; i < count; i++) replyDelays.push(ms);
+    },
     setAccessToken(token) {
       accessToken = token;
     },
@@ -152,6 +164,7 @@ export async function startFakeGraph(opts: FakeGraphOptions): Promise<FakeGraph>
       sent.length = 0;
       failures = [];
       delays = [];
+      replyDelays = [];
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Env } from '@/lib/env';
-import type { MessagingControl } from '@/lib/messaging/messaging-control';
+import type { DeliveryReceipt, MessagingControl } from '@/lib/messaging/messaging-control';
 import { sendCloudText } from '@/lib/services/cloud-api/send-cloud-text';
 import { applyMessageStatus } from '@/lib/services/conversations/apply-message-status';
 import { ingestInbound } from '@/lib/services/conversations/ingest-inbound';
@@ -32,9 +32,25 @@ export function createMessaging(opts: {
   sendWeb(botId: string, to: string, text: string): Promise<{ externalId: string }>;
 }): Messaging {
   const log = opts.log.child({ component: 'messaging' });
-  // A receipt can beat the send's own bookkeeping (the phone answers before the row has its
-  // WhatsApp id): keep it briefly and apply it once the id is stored.
-  const early = new Map<string, { status: MessageDeliveryStatus; at: number }[]>();
+  // A receipt can beat the send's own bookkeeping (the phone answers, or Meta's webhook arrives,
+  // before the row has its WhatsApp id): keep it briefly and apply it once the id is stored.
+  const early = new Map<string, { receipt: DeliveryReceipt; at: number }[]>();
+
+  const applyReceipt = async (receipt: DeliveryReceipt): Promise<boolean> => {
+    if (await applyMessageStatus(receipt)) return true;
+    const now = Date.now();
+    for (const [k, list] of early) if (now - (list[0]?.at ?? 0) > EARLY_RECEIPT_TTL_MS) early.delete(k);
+    if (early.size >= EARLY_RECEIPT_MAX) return false; // e.g. receipts for messages sent from the phone itself
+    const key = `${receipt.botId}:${receipt.externalId}`;
+    const held = { receipt, at: now };
+    early.set(key, [...(early.get(key) ?? []), held]);
+    // The send may have stored the id (and looked for held receipts) while the first try ran.
+    if (!(await applyMessageStatus(receipt))) return false;
+    const rest = early.get(key)?.filter((h) => h !== held);
+    if (rest?.length) early.set(key, rest);
+    else early.delete(key);
+    return true;
+  };
 
   const send = async (target: SendTarget) => {
     if (target.channel === 'cloud_api') return sendCloudText({ botId: target.botId, to: target.to, text: target.text });
@@ -57,7 +73,7 @@ export function createMessaging(opts: {
       if (!waiting) return;
       early.delete(key);
       void (async () => {
-        for (const r of waiting) await applyMessageStatus({ botId, externalId, status: r.status });
+        for (const h of waiting) await applyMessageStatus(h.receipt);
       })().catch((err: unknown) => log.error({ err }, 'applying an early receipt failed'));
     },
   });
@@ -69,6 +85,7 @@ export function createMessaging(opts: {
     control: {
       enqueue: (ids) => queue.enqueue(ids),
       afterInbound: (items) => runner.handle(items),
+      applyReceipt,
     },
     async onMessage(bot, message) {
       await ingestInbound({
@@ -79,12 +96,7 @@ export function createMessaging(opts: {
       });
     },
     async onMessageStatus(botId, externalId, status) {
-      if (await applyMessageStatus({ botId, externalId, status })) return;
-      const now = Date.now();
-      for (const [k, list] of early) if (now - (list[0]?.at ?? 0) > EARLY_RECEIPT_TTL_MS) early.delete(k);
-      if (early.size >= EARLY_RECEIPT_MAX) return; // e.g. receipts for messages sent from the phone itself
-      const key = `${botId}:${externalId}`;
-      early.set(key, [...(early.get(key) ?? []), { status, at: now }]);
+      await applyReceipt({ botId, externalId, status });
     },
   };
 }

@@ -65,7 +65,11 @@ describe.each(drivers)('conversations on %s', (driver) => {
       sseConnectionCount: () => 0,
     };
     installRealtime(facade);
-    installMessagingControl({ enqueue: (ids) => void enqueued.push(...ids), afterInbound: (items) => void afterInbound.push(...items) });
+    installMessagingControl({
+      enqueue: (ids) => void enqueued.push(...ids),
+      afterInbound: (items) => void afterInbound.push(...items),
+      applyReceipt: async () => false,
+    });
     const db = handle.db;
     const [w1, w2] = await db.insert(workspaces).values([{ name: 'Acme' }, { name: 'Other' }]).returning();
     ws = w1!.id;

@@ -1,5 +1,6 @@
 import { json, withPublic } from '@/lib/api/with-route';
 import { AppError } from '@/lib/errors';
+import { findMessagingControl } from '@/lib/messaging/messaging-control';
 import type { RateLimitRule } from '@/lib/rate-limit/rate-limiter';
 import { findCloudAccounts, type CloudAccount } from '@/lib/services/cloud-api/find-cloud-accounts';
 import { matchVerifyToken } from '@/lib/services/cloud-api/match-verify-token';
@@ -70,6 +71,8 @@ export const POST = withPublic({}, async ({ req, log }) => {
   let received = 0;
   let duplicates = 0;
   let statuses = 0;
+  // Through the messaging runtime: a receipt that beats Graph's answer to the send is held, not lost.
+  const applyReceipt = findMessagingControl()?.applyReceipt ?? applyMessageStatus;
   for (const { account, batch } of known) {
     const bot = { id: account.botId, workspaceId: account.workspaceId };
     if (batch.messages.length > 0) {
@@ -79,7 +82,7 @@ export const POST = withPublic({}, async ({ req, log }) => {
     }
     for (const s of batch.statuses) {
       const applied = await stored(log, 'storing a Cloud API receipt failed', () =>
-        applyMessageStatus({ botId: account.botId, externalId: s.externalId, status: s.status, ...(s.error ? { error: s.error } : {}) }),
+        applyReceipt({ botId: account.botId, externalId: s.externalId, status: s.status, ...(s.error ? { error: s.error } : {}) }),
       );
       if (applied) statuses++;
     }
