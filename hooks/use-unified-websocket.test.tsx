@@ -244,6 +244,7 @@ describe('useUnifiedWebSocket: handler mapping', () => {
         authorUserId: null,
         error: null,
         createdAt: ts(),
+        updatedAt: ts(),
       },
       timestamp: ts(),
     };

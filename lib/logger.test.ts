@@ -29,4 +29,11 @@ describe('logger redaction', () => {
     }
     expect(out.match(/\[redacted\]/g)?.length).toBe(11);
   });
+
+  it('never writes Cloud API credentials, at the top level or one level down', () => {
+    const { log, text } = capture();
+    log.info({ accessToken: 'EAAG-top', body: { accessToken: 'EAAG-nested', appSecret: 'app-secret-value', verifyToken: 'verify-me' } }, 'cloud');
+    const out = text();
+    for (const secret of ['EAAG-top', 'EAAG-nested', 'app-secret-value', 'verify-me']) expect(out).not.toContain(secret);
+  });
 });

@@ -1,7 +1,7 @@
 import pino, { type Logger, type LoggerOptions } from 'pino';
 
 // Anything that may carry a credential is censored wherever it appears in a log object.
-export const REDACT_PATHS = [
+const SECRET_KEYS = [
   'password',
   'token',
   'cookie',
@@ -12,16 +12,14 @@ export const REDACT_PATHS = [
   'creds',
   'keys',
   'secret',
-  '*.password',
-  '*.token',
-  '*.cookie',
-  '*.authorization',
-  '*.qrCode',
-  '*.qr',
-  '*.pairingCode',
-  '*.creds',
-  '*.keys',
-  '*.secret',
+  // Cloud API credentials (lib/services/cloud-api).
+  'accessToken',
+  'appSecret',
+  'verifyToken',
+];
+export const REDACT_PATHS = [
+  ...SECRET_KEYS,
+  ...SECRET_KEYS.map((k) => `*.${k}`),
   'headers.cookie',
   'headers.authorization',
   'req.headers.cookie',

@@ -218,7 +218,7 @@ describe('BotList', () => {
     const message = (id: string) => ({
       conversationId: 'c1',
       botId: 'b1',
-      message: { id, seq: 1, conversationId: 'c1', externalId: null, direction: 'in' as const, type: 'text', body: 'hi', status: 'delivered' as const, author: 'contact' as const, authorUserId: null, error: null, createdAt: new Date().toISOString() },
+      message: { id, seq: 1, conversationId: 'c1', externalId: null, direction: 'in' as const, type: 'text', body: 'hi', status: 'delivered' as const, author: 'contact' as const, authorUserId: null, error: null, createdAt: new Date().toISOString(), updatedAt: new Date().toISOString() },
       timestamp: new Date().toISOString(),
     });
     act(() => {

@@ -105,6 +105,7 @@ export function ConversationThread({ conversationId }: { conversationId: string 
       authorUserId: meId,
       error: null,
       createdAt: new Date().toISOString(),
+      updatedAt: new Date().toISOString(),
     };
     setLocalMessages((list) => [...list, local]);
     try {

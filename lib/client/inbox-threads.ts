@@ -21,6 +21,18 @@ export function statusMayBecome(from: MessageStatus, to: MessageStatus): boolean
   return RANK[to] > RANK[from];
 }
 
+/**
+ * Which of two states of one message wins: the later write on the server (updatedAt), so a 201
+ * that arrives after the push of a newer state (sent, failed…) never turns the clock back. Equal
+ * times (one millisecond) fall back to the forward-only order.
+ */
+export function laterState(current: Pick<ChatMessage, 'status' | 'updatedAt'>, next: Pick<ChatMessage, 'status' | 'updatedAt'>): boolean {
+  const a = Date.parse(current.updatedAt);
+  const b = Date.parse(next.updatedAt);
+  if (b !== a && !Number.isNaN(a) && !Number.isNaN(b)) return b > a;
+  return statusMayBecome(current.status, next.status);
+}
+
 /** The thread with `message` added (or merged when its id is already there: dedupe by id). */
 export function upsertMessage(pages: readonly MessagePage[], message: ChatMessage): MessagePage[] | null {
   if (pages.length === 0) return null;
@@ -29,9 +41,9 @@ export function upsertMessage(pages: readonly MessagePage[], message: ChatMessag
     const j = page.messages.findIndex((m) => m.id === message.id);
     if (j === -1) continue;
     const current = page.messages[j]!;
-    // The same message from the 201 and from the push: keep whichever status is further along.
-    const status = statusMayBecome(current.status, message.status) ? message.status : current.status;
-    const merged: ChatMessage = { ...current, ...message, status, error: status === current.status ? current.error : message.error };
+    // The same message from the 201 and from the push: the later state wins.
+    if (!laterState(current, message)) return null;
+    const merged: ChatMessage = { ...current, ...message };
     if (sameMessage(current, merged)) return null;
     return pages.map((p, k) => (k === i ? { ...p, messages: p.messages.map((m, n) => (n === j ? merged : m)) } : p));
   }
@@ -49,8 +61,13 @@ export function applyMessageStatus(pages: readonly MessagePage[], p: MessageStat
     const j = page.messages.findIndex((m) => m.id === p.messageId);
     if (j === -1) continue;
     const current = page.messages[j]!;
-    if (!statusMayBecome(current.status, p.status)) return null;
-    const next: ChatMessage = { ...current, status: p.status, error: p.status === 'failed' ? (p.error ?? current.error ?? null) : null };
+    if (!laterState(current, p)) return null;
+    const next: ChatMessage = {
+      ...current,
+      status: p.status,
+      updatedAt: p.updatedAt,
+      error: p.status === 'failed' ? (p.error ?? current.error ?? null) : null,
+    };
     return pages.map((pg, k) => (k === i ? { ...pg, messages: pg.messages.map((m, n) => (n === j ? next : m)) } : pg));
   }
   return null;

@@ -86,6 +86,8 @@ export interface MessageStatusUpdatedPayload {
   /** Beyond DESIGN: which bot, and why a send failed (for "failed — retry"). */
   botId: string;
   error?: string;
+  /** The row's updatedAt after this change (see ChatMessage.updatedAt). */
+  updatedAt: string;
 }
 
 /** Not in DESIGN section 2's table yet: a workspace was renamed (settings page → every member's header). */
@@ -123,6 +125,8 @@ export interface ChatMessage {
   /** Why the last send failed, for the agent. */
   error: string | null;
   createdAt: string;
+  /** Orders two copies of one message (an HTTP answer and a push): the later one is the truth. */
+  updatedAt: string;
 }
 
 export interface NewMessagePayload {

@@ -126,8 +126,8 @@ export class SendQueue {
           .update(messages)
           .set({ status: 'sent', externalId: outcome.externalId || null, error: null, updatedAt: new Date() })
           .where(and(eq(messages.id, messageId), eq(messages.status, 'pending')))
-          .returning({ id: messages.id });
-        if (sent) this.publishStatus(row.workspaceId, message.conversationId, message.botId, messageId, 'sent');
+          .returning({ updatedAt: messages.updatedAt });
+        if (sent) this.publishStatus(row.workspaceId, message.conversationId, message.botId, messageId, sent.updatedAt, 'sent');
         if (outcome.externalId) this.opts.onSent?.(message.botId, outcome.externalId);
         return;
       }
@@ -144,21 +144,30 @@ export class SendQueue {
       const error = transient ? `Not sent after ${attempt} attempts: ${reason}` : `Not sent: ${reason}`;
       const [failed] = await db
         .update(messages)
-        .set({ status: 'failed', error, updatedAt: sql`now()` })
+        .set({ status: 'failed', error, updatedAt: new Date() })
         .where(and(eq(messages.id, messageId), eq(messages.status, 'pending')))
-        .returning({ id: messages.id });
-      if (failed) this.publishStatus(row.workspaceId, message.conversationId, message.botId, messageId, 'failed', error);
+        .returning({ updatedAt: messages.updatedAt });
+      if (failed) this.publishStatus(row.workspaceId, message.conversationId, message.botId, messageId, failed.updatedAt, 'failed', error);
       return;
     }
   }
 
-  private publishStatus(workspaceId: string, conversationId: string, botId: string, messageId: string, status: 'sent' | 'failed', error?: string) {
+  private publishStatus(
+    workspaceId: string,
+    conversationId: string,
+    botId: string,
+    messageId: string,
+    updatedAt: Date,
+    status: 'sent' | 'failed',
+    error?: string,
+  ) {
     publish(rooms.workspace(workspaceId), 'message_status_updated', {
       conversationId,
       messageId,
       status,
       botId,
       ...(error ? { error } : {}),
+      updatedAt: updatedAt.toISOString(),
       timestamp: nowIso(),
     });
   }

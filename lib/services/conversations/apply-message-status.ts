@@ -32,7 +32,7 @@ export async function applyMessageStatus(opts: {
         inArray(messages.status, MAY_BECOME[opts.status]),
       ),
     )
-    .returning({ id: messages.id, conversationId: messages.conversationId, error: messages.error });
+    .returning({ id: messages.id, conversationId: messages.conversationId, error: messages.error, updatedAt: messages.updatedAt });
   if (!row) return false;
   const [conv] = await db.select({ workspaceId: conversations.workspaceId }).from(conversations).where(eq(conversations.id, row.conversationId));
   if (conv) {
@@ -42,6 +42,7 @@ export async function applyMessageStatus(opts: {
       status: opts.status,
       botId: opts.botId,
       ...(row.error ? { error: row.error } : {}),
+      updatedAt: row.updatedAt.toISOString(),
       timestamp: nowIso(),
     });
   }

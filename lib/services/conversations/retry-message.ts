@@ -31,6 +31,7 @@ export async function retryMessage(opts: { principal: Principal; conversationId:
     messageId: row.id,
     status: 'pending',
     botId: conversation.botId,
+    updatedAt: row.updatedAt.toISOString(),
     timestamp: nowIso(),
   });
   findMessagingControl()?.enqueue([row.id]);

@@ -81,6 +81,7 @@ export function toChatMessage(m: Message): ChatMessage {
     authorUserId: m.authorUserId,
     error: m.error,
     createdAt: m.createdAt.toISOString(),
+    updatedAt: m.updatedAt.toISOString(),
   };
 }
 
