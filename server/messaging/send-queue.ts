@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { getDb } from '@/lib/db';
 import { bots, conversations, messages } from '@/lib/db/schema';
