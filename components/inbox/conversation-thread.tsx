@@ -68,6 +68,11 @@ export function ConversationThread({ conversationId }: { conversationId: string 
     });
   }, [retry, conversationId]);
 
+  // The push of the stored message can beat the 201: from then on the local copy is a duplicate.
+  const shown = localMessages.filter(
+    (l) => !thread.messages.some((m) => m.seq > l.seq && m.author === 'agent' && m.authorUserId === l.authorUserId && m.body === l.body),
+  );
+
   if (!conversation) {
     if (error) {
       const missing = error instanceof AppError && (error.code === 'not_found' || error.code === 'forbidden');
@@ -94,7 +99,8 @@ export function ConversationThread({ conversationId }: { conversationId: string 
   async function send(text: string) {
     const local: ChatMessage = {
       id: `local-${crypto.randomUUID()}`,
-      seq: Number.MAX_SAFE_INTEGER,
+      // The newest message at the time of sending: the stored copy comes after it (see `shown`).
+      seq: thread.messages.at(-1)?.seq ?? 0,
       conversationId,
       externalId: null,
       direction: 'out',
@@ -145,7 +151,7 @@ export function ConversationThread({ conversationId }: { conversationId: string 
         <MessageLog
           label={`Messages with ${contactLabel(conversation)}`}
           messages={thread.messages}
-          localMessages={localMessages}
+          localMessages={shown}
           hasOlder={thread.hasOlder}
           isLoadingOlder={thread.isLoadingOlder}
           loadOlder={thread.loadOlder}

@@ -16,6 +16,9 @@ interface ProviderProps {
   fetcher?: (url: string) => Promise<unknown>;
 }
 
+/** Reads the server made before the socket first joined its rooms: key → server time (ms). */
+type EarlyReads = Map<string, number> & { joined?: boolean };
+
 /**
  * Mounted once in the signed-in layout: the tab's single Socket.IO connection, kept across
  * client-side navigation. The store is created once per provider instance (never at module
@@ -27,7 +30,14 @@ interface ProviderProps {
  */
 export function UnifiedWebSocketProvider({ children, options, fetcher }: ProviderProps) {
   const [store] = useState(() => new ConnectionStore(options));
-  const [defaultFetcher] = useState(() => createEtagFetcher());
+  const [early] = useState<EarlyReads>(() => new Map());
+  const [defaultFetcher] = useState(() =>
+    createEtagFetcher({
+      onRead: (url, at) => {
+        if (!early.joined) early.set(url, at);
+      },
+    }),
+  );
 
   useEffect(() => {
     store.acquire();
@@ -38,6 +48,7 @@ export function UnifiedWebSocketProvider({ children, options, fetcher }: Provide
     <ConnectionStoreContext.Provider value={store}>
       <SWRConfig value={{ fetcher: fetcher ?? defaultFetcher, revalidateOnFocus: false, revalidateOnReconnect: false }}>
         <RevalidateOnReconnect store={store} />
+        <CatchUpOnJoin store={store} early={early} />
         <LiveCacheSync />
         <InboxCacheSync />
         {children}
@@ -55,6 +66,29 @@ function RevalidateOnReconnect({ store }: { store: ConnectionStore }) {
         if (reconnect && !recovered) void mutate(() => true);
       }),
     [store, mutate],
+  );
+  return null;
+}
+
+/**
+ * A page's first reads race its socket: a message pushed after the server read a list but before
+ * the socket joined the workspace room reaches neither. When the socket first joins, only the
+ * keys the server read no later than that moment are fetched again (usually none or a few).
+ */
+function CatchUpOnJoin({ store, early }: { store: ConnectionStore; early: EarlyReads }) {
+  const { mutate } = useSWRConfig();
+  useEffect(
+    () =>
+      store.onJoined(({ joinedAt, first }) => {
+        if (!first || early.joined) return;
+        early.joined = true;
+        const stale = new Set([...early].filter(([, at]) => at <= joinedAt).map(([url]) => url));
+        early.clear();
+        if (stale.size === 0) return;
+        // useSWRInfinite lists live under "$inf$" + their first page's key.
+        void mutate((key) => typeof key === 'string' && (stale.has(key) || (key.startsWith('$inf$') && stale.has(key.slice(5)))));
+      }),
+    [store, early, mutate],
   );
   return null;
 }

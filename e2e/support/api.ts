@@ -30,3 +30,30 @@ export async function scanWhenQrShows(request: APIRequestContext, botId: string,
     expect(res.status(), await res.text()).toBe(200);
   }).toPass({ intervals: [200, 300, 500], timeout: 10_000 });
 }
+
+/** A bot with these behaviour settings, linked through the simulator and CONNECTED. */
+export async function linkedBotViaApi(request: APIRequestContext, name: string, settings: Record<string, unknown> = {}): Promise<string> {
+  const res = await request.post('/api/v1/bots', { data: { name, settings } });
+  expect(res.status(), await res.text()).toBe(201);
+  const botId = ((await res.json()) as { id: string }).id;
+  await connectViaApi(request, botId);
+  await scanWhenQrShows(request, botId, { phoneNumber: '15550009999', displayName: `${name} phone` });
+  await expect(async () => {
+    const bot = await request.get(`/api/v1/bots/${botId}`);
+    expect(((await bot.json()) as { status: string }).status).toBe('CONNECTED');
+  }).toPass({ intervals: [100, 200, 300], timeout: 10_000 });
+  return botId;
+}
+
+/** A contact writes to the bot (the simulated phone receives it as WhatsApp would deliver it). */
+export async function contactSays(request: APIRequestContext, botId: string, from: string, text: string, name?: string) {
+  const res = await request.post(`/api/dev/simulator/bots/${botId}/messages`, { data: { from, text, ...(name ? { name } : {}) } });
+  expect(res.status(), await res.text()).toBe(202);
+}
+
+/** What contacts received from the bot (auto-replies and agents' messages), as their phones show it. */
+export async function contactInbox(request: APIRequestContext, botId: string, to: string): Promise<string[]> {
+  const res = await request.get(`/api/dev/simulator/bots/${botId}/messages`);
+  const { received } = (await res.json()) as { received: { to: string; text: string }[] };
+  return received.filter((m) => m.to === to).map((m) => m.text);
+}

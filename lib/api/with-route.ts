@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { ZodType } from 'zod';
+import { READ_AT_HEADER } from '@/lib/api/read-at';
 import { authenticateRequest } from '@/lib/auth/authenticate';
 import type { Principal } from '@/lib/auth/principal';
 import { env } from '@/lib/env';
@@ -72,6 +73,7 @@ function createRoute<TBody, TQuery, TParams, TPrincipal extends Principal | null
   requireSession: boolean,
 ): RouteHandler {
   return async (req, nextCtx) => {
+    const readAt = Date.now();
     const log = childLogger('api');
     const url = new URL(req.url);
     try {
@@ -93,13 +95,26 @@ function createRoute<TBody, TQuery, TParams, TPrincipal extends Principal | null
       }
 
       const params = ((await nextCtx?.params) ?? {}) as TParams;
-      return await handler({ req, body, query, params, principal, ip, log });
+      return stampReadAt(await handler({ req, body, query, params, principal, ip, log }), readAt);
     } catch (err) {
       const appErr = toAppError(err);
       if (appErr.status >= 500) log.error({ err, method: req.method, path: url.pathname }, 'request failed');
       return errorResponse(appErr);
     }
   };
+}
+
+/**
+ * When the request arrived, so every read behind the response happened no earlier: the browser
+ * compares it with when its socket joined its rooms, and refetches only what could have missed a push.
+ */
+function stampReadAt(res: Response, readAt: number): Response {
+  try {
+    res.headers.set(READ_AT_HEADER, String(readAt));
+  } catch {
+    // Immutable headers (a redirect): nothing reads those as data.
+  }
+  return res;
 }
 
 /** zod → 422 with the first message and every issue in details. */

@@ -45,6 +45,13 @@ export interface ConnectionStoreOptions {
   createSocket?: (url: string | undefined, opts: Parameters<typeof io>[1]) => ClientSocket;
 }
 
+export interface JoinedInfo {
+  /** Server clock (ms) when the socket had joined its rooms. */
+  joinedAt: number;
+  /** This tab's first connection (a reconnect has its own catch-up). */
+  first: boolean;
+}
+
 export interface ConnectInfo {
   /** False on the first connect of this tab. */
   reconnect: boolean;
@@ -91,6 +98,7 @@ export class ConnectionStore {
   private readonly snapshotListeners = new Set<Listener<SessionSnapshot>>();
   private readonly sessionErrorListeners = new Set<Listener<ConnectionErrorPayload>>();
   private readonly connectListeners = new Set<Listener<ConnectInfo>>();
+  private readonly joinedListeners = new Set<Listener<JoinedInfo>>();
 
   constructor(opts: ConnectionStoreOptions = {}) {
     this.staticAuth = opts.auth;
@@ -199,6 +207,15 @@ export class ConnectionStore {
   onConnect(listener: Listener<ConnectInfo>): () => void {
     this.connectListeners.add(listener);
     return () => this.connectListeners.delete(listener);
+  }
+
+  /**
+   * The server's `connected`: the socket is now in its user and workspace rooms, as of `joinedAt`
+   * (server clock, ms). Reads the server made before that may miss what was pushed in between.
+   */
+  onJoined(listener: Listener<JoinedInfo>): () => void {
+    this.joinedListeners.add(listener);
+    return () => this.joinedListeners.delete(listener);
   }
 
   /** Emit with an ack; a transport failure or timeout becomes the same error shape as a refusal. */
@@ -333,6 +350,11 @@ export class ConnectionStore {
       // socket.io-client leaves `recovered` undefined when there was nothing to recover.
       const info: ConnectInfo = { reconnect, recovered: s.recovered === true };
       for (const l of this.connectListeners) l(info);
+    });
+    s.on('connected', (p) => {
+      const joinedAt = Date.parse(p.timestamp);
+      const info: JoinedInfo = { joinedAt: Number.isNaN(joinedAt) ? Date.now() : joinedAt, first: this.snapshot.connectCount <= 1 };
+      for (const l of this.joinedListeners) l(info);
     });
     s.on('disconnect', (reason) => {
       if (reason === 'io client disconnect') return; // we closed it on purpose
