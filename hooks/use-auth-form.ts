@@ -3,15 +3,16 @@
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import type { ZodType } from 'zod';
-import { apiRequest, fieldErrors } from '@/lib/api/fetcher';
+import { fieldErrors } from '@/lib/api/fetcher';
 import { errorMessage } from '@/lib/errors';
 import { issuesByPath } from '@/lib/validation/issues-by-path';
 
 /**
  * Submit logic shared by the sign-in and sign-up forms: validate with the same zod schema the
- * route uses, post, and on success go to `next`; otherwise show field or form errors.
+ * route uses, submit (post to Parley, or sign in with Firebase and exchange its token), and on
+ * success go to `next`; otherwise show field or form errors.
  */
-export function useAuthForm<T extends Record<string, unknown>>(opts: { schema: ZodType<T>; endpoint: string; next: string }) {
+export function useAuthForm<T extends Record<string, unknown>>(opts: { schema: ZodType<T>; submit: (values: T) => Promise<unknown>; next: string }) {
   const router = useRouter();
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
@@ -34,7 +35,7 @@ export function useAuthForm<T extends Record<string, unknown>>(opts: { schema: Z
     setErrors({});
     setPending(true);
     try {
-      await apiRequest('POST', opts.endpoint, parsed.data);
+      await opts.submit(parsed.data);
       router.replace(opts.next);
       router.refresh();
     } catch (err) {

@@ -471,4 +471,42 @@ describe('token refresh', () => {
     expect(handshakes).toBe(1);
     expect((await realtime.io.fetchSockets()).map((s) => s.id)).toEqual([socketId]);
   });
+
+  it('with a sign-in provider’s token source (Clerk/Firebase): the handshake takes its cached token, each refresh forces a new one, and a sign-out stops the socket', async () => {
+    fakeTime({ date: true });
+    let issued = 0;
+    let signedOut = false;
+    // Like getIdToken(force) / getToken({ skipCache }): the same token until forced or expired.
+    let current: TokenGrant | undefined;
+    const getToken = vi.fn(async ({ forceRefresh }: { forceRefresh: boolean }): Promise<TokenGrant> => {
+      if (signedOut) throw new AppError('unauthorized', 'Signed out at the provider.');
+      if (!current || forceRefresh || Date.parse(current.expiresAt) <= Date.now()) {
+        issued += 1;
+        const token = `provider-${issued}-${Math.random()}`;
+        const expiresAt = new Date(Date.now() + 8_000);
+        expiring.set(token, expiresAt);
+        current = { token, expiresAt: expiresAt.toISOString() };
+      }
+      return current;
+    });
+    refreshes.length = 0;
+    handshakes = 0;
+
+    const { result } = renderHook(() => useConnectionStatus(), { wrapper: wrapperFor({ url, getToken }) });
+    await until(() => result.current.status === 'connected', 'connected');
+    expect(getToken.mock.calls).toEqual([[{ forceRefresh: false }]]);
+    const firstExpiry = Date.parse(current!.expiresAt);
+
+    await advanceUntil(() => refreshes.length === 1, 'refresh_token', 8_000);
+    expect(getToken.mock.calls.slice(1)).toEqual([[{ forceRefresh: true }]]);
+    expect(refreshes[0]!.at).toBeLessThan(firstExpiry);
+    expect(refreshes[0]!.token).toBe(current!.token);
+    expect(handshakes).toBe(1);
+
+    // Signed out at the provider: the next refresh fails as unauthorized and the socket closes.
+    signedOut = true;
+    await advanceUntil(() => result.current.status === 'unauthorized', 'unauthorized', 8_000);
+    expect(handshakes).toBe(1);
+    await vi.waitFor(() => expect(realtime.facade.connectionCount()).toBe(0));
+  });
 });

@@ -1,3 +1,4 @@
+import { createPublicKey } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -8,7 +9,39 @@ const booleanish = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
-export const envSchema = z.object({
+export const AUTH_PROVIDERS = ['local', 'clerk', 'firebase'] as const;
+export type AuthProviderName = (typeof AUTH_PROVIDERS)[number];
+
+/** PEM from an env file may arrive with literal `\n` escapes (Docker, CI secrets): restore the newlines. */
+const pem = (what: string) =>
+  z
+    .string()
+    .transform((v) => v.replace(/\\n/g, '\n'))
+    .refine(isRsaPublicKeyPem, `${what} must be an RSA public key (or certificate) in PEM format`);
+
+function isRsaPublicKeyPem(value: string): boolean {
+  if (!value.includes('-----BEGIN ')) return false;
+  try {
+    return createPublicKey(value).asymmetricKeyType === 'rsa';
+  } catch {
+    return false;
+  }
+}
+
+/** The Frontend API host a Clerk publishable key encodes (`pk_test_<base64("host$")>`), or null. */
+export function clerkFrontendApi(publishableKey: string): string | null {
+  const m = /^pk_(test|live)_([A-Za-z0-9+/=_-]+)$/.exec(publishableKey);
+  if (!m) return null;
+  const decoded = Buffer.from(m[2]!, 'base64').toString('utf8');
+  return /^[a-z0-9.-]+\$$/i.test(decoded) ? decoded.slice(0, -1) : null;
+}
+
+const origins = z
+  .string()
+  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+  .refine((list) => list.every((o) => URL.canParse(o) && new URL(o).origin === o), 'CLERK_AUTHORIZED_PARTIES must be comma-separated origins such as https://parley.example.com');
+
+const envShape = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -36,7 +69,54 @@ export const envSchema = z.object({
   /** Attempts per outbound message before it is marked failed (transient errors only are retried). */
   SEND_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(4),
   SSE_HEARTBEAT_MS: z.coerce.number().int().min(50).max(300_000).default(15_000),
+
+  /** Who signs people in: Parley's own email/password (`local`), Clerk, or Firebase Authentication. */
+  AUTH_PROVIDER: z.enum(AUTH_PROVIDERS, { error: `AUTH_PROVIDER must be one of ${AUTH_PROVIDERS.join(', ')}` }).default('local'),
+  // Clerk. The browser needs the publishable key; the server verifies session tokens with the
+  // PEM public key (no network) or fetches Clerk's keys with the secret key.
+  NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: z
+    .string()
+    .refine((v) => clerkFrontendApi(v) !== null, 'NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY is not a Clerk publishable key (pk_test_… or pk_live_…)')
+    .optional(),
+  CLERK_JWT_KEY: pem('CLERK_JWT_KEY').optional(),
+  CLERK_SECRET_KEY: z.string().regex(/^sk_(test|live)_\S+$/, 'CLERK_SECRET_KEY must start with sk_test_ or sk_live_').optional(),
+  CLERK_API_URL: z.url('CLERK_API_URL must be a URL').default('https://api.clerk.com'),
+  CLERK_AUTHORIZED_PARTIES: origins.optional(),
+  // Firebase Authentication. The server verifies ID tokens against Google's public keys (or the
+  // JWKS URL / PEM given here); the browser SDK needs the web API key.
+  FIREBASE_PROJECT_ID: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{3,38}[a-z0-9]$/, 'FIREBASE_PROJECT_ID must be a Firebase project id (lower-case letters, digits, hyphens)')
+    .optional(),
+  FIREBASE_JWKS_URL: z.url('FIREBASE_JWKS_URL must be a URL').optional(),
+  FIREBASE_PUBLIC_KEY: pem('FIREBASE_PUBLIC_KEY').optional(),
+  NEXT_PUBLIC_FIREBASE_API_KEY: z.string().regex(/^\S+$/, 'NEXT_PUBLIC_FIREBASE_API_KEY must not contain spaces').optional(),
+  NEXT_PUBLIC_FIREBASE_AUTH_DOMAIN: z.string().regex(/^[a-z0-9.-]+(:\d+)?$/i, 'NEXT_PUBLIC_FIREBASE_AUTH_DOMAIN must be a host name').optional(),
+  FIREBASE_GOOGLE_SIGN_IN: booleanish.default(false),
 });
+
+/** A provider that is selected but not configured is refused here, naming every missing variable. */
+export const envSchema = envShape.superRefine((e, ctx) => {
+  const missing = (variable: string, message: string) => ctx.addIssue({ code: 'custom', path: [variable], message });
+  if (e.AUTH_PROVIDER === 'clerk') {
+    if (!e.NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY) {
+      missing('NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY', 'is required when AUTH_PROVIDER=clerk (Clerk dashboard → API keys)');
+    }
+    if (!e.CLERK_JWT_KEY && !e.CLERK_SECRET_KEY) {
+      missing('CLERK_JWT_KEY', 'AUTH_PROVIDER=clerk needs CLERK_JWT_KEY (PEM public key, verifies without a network call) or CLERK_SECRET_KEY');
+    }
+  }
+  if (e.AUTH_PROVIDER === 'firebase') {
+    if (!e.FIREBASE_PROJECT_ID) missing('FIREBASE_PROJECT_ID', 'is required when AUTH_PROVIDER=firebase (Firebase console → Project settings)');
+    if (!e.NEXT_PUBLIC_FIREBASE_API_KEY) {
+      missing('NEXT_PUBLIC_FIREBASE_API_KEY', 'is required when AUTH_PROVIDER=firebase (the web app\'s apiKey, for sign-in in the browser)');
+    }
+    if (e.FIREBASE_JWKS_URL && e.FIREBASE_PUBLIC_KEY) {
+      missing('FIREBASE_PUBLIC_KEY', 'set FIREBASE_JWKS_URL or FIREBASE_PUBLIC_KEY, not both');
+    }
+  }
+  // Also when another variable is invalid, so one start reports every problem at once.
+}, { when: (payload) => typeof payload.value === 'object' && payload.value !== null });
 
 export type Env = z.infer<typeof envSchema>;
 
@@ -50,7 +130,7 @@ export class EnvError extends Error {
 /** Validates a raw environment. Empty strings count as unset, as in most .env tooling. */
 export function parseEnv(raw: Record<string, string | undefined>): Env {
   const cleaned: Record<string, string> = {};
-  for (const key of Object.keys(envSchema.shape)) {
+  for (const key of Object.keys(envShape.shape)) {
     const value = raw[key];
     if (value !== undefined && value.trim() !== '') cleaned[key] = value.trim();
   }

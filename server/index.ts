@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import nextEnv from '@next/env';
 import next from 'next';
 import { authenticate } from '@/lib/auth/authenticate';
+import { authProvider } from '@/lib/auth/provider';
 import { closeDb, getDbHandle } from '@/lib/db';
 import { migrateDb } from '@/lib/db/migrate';
 import { env, EnvError } from '@/lib/env';
@@ -45,6 +46,7 @@ async function main(): Promise<void> {
   const bootStarted = performance.now();
 
   appSecret(); // generated and persisted on first start when APP_SECRET is unset
+  authProvider(); // builds the token verifier now, so a bad key fails the start, not the first sign-in
   const db = await getDbHandle();
   await migrateDb(db);
   log.info({ db: db.kind }, 'database ready');
@@ -101,7 +103,7 @@ async function main(): Promise<void> {
     .catch((err: unknown) => log.error({ err }, 'resuming pending outbound messages failed'));
 
   const url = `http://localhost:${port}`;
-  log.info({ url, mode: dev ? 'development' : 'production', bootMs: Math.round(performance.now() - bootStarted) }, 'Parley ready');
+  log.info({ url, mode: dev ? 'development' : 'production', auth: config.AUTH_PROVIDER, bootMs: Math.round(performance.now() - bootStarted) }, 'Parley ready');
   // A plain line for people and for the integration tests (which start servers on port 0).
   process.stdout.write(`Parley listening on ${url}\n`);
 

@@ -1,7 +1,9 @@
 import { redirect } from 'next/navigation';
 import type { ReactNode } from 'react';
+import { LazyClerkSessionBridge, LazyFirebaseSessionBridge } from '@/components/auth/lazy-provider-components';
 import { UnifiedWebSocketProvider } from '@/components/realtime/unified-websocket-provider';
 import { AppShell } from '@/components/shell/app-shell';
+import { clientAuthConfig } from '@/lib/auth/client-auth-config';
 import { currentAccount } from '@/lib/auth/current-principal';
 import { env } from '@/lib/env';
 import { issueToken } from '@/lib/services/auth/issue-token';
@@ -13,14 +15,19 @@ export default async function SignedInLayout({ children }: { children: ReactNode
   if (!current) redirect('/sign-in');
   const { account, principal } = current;
   const workspace = account.workspaces[0];
+  const shell = (
+    <AppShell user={account.user} workspace={workspace ?? null} simulator={env().WHATSAPP_ENGINE === 'simulator'}>
+      {children}
+    </AppShell>
+  );
+
+  // Clerk and Firebase: the socket presents their tokens, which only the browser SDK can refresh.
+  const auth = clientAuthConfig();
+  if (auth.provider === 'clerk') return <LazyClerkSessionBridge publishableKey={auth.publishableKey}>{shell}</LazyClerkSessionBridge>;
+  if (auth.provider === 'firebase') return <LazyFirebaseSessionBridge config={auth.firebase}>{shell}</LazyFirebaseSessionBridge>;
+
   // Issued with the page, so the socket's first handshake needs no extra round trip; the
   // provider refreshes it in-band before it expires.
   const { token, expiresAt } = await issueToken({ principal });
-  return (
-    <UnifiedWebSocketProvider options={{ initialToken: { token, expiresAt: expiresAt.toISOString() } }}>
-      <AppShell user={account.user} workspace={workspace ?? null} simulator={env().WHATSAPP_ENGINE === 'simulator'}>
-        {children}
-      </AppShell>
-    </UnifiedWebSocketProvider>
-  );
+  return <UnifiedWebSocketProvider options={{ initialToken: { token, expiresAt: expiresAt.toISOString() } }}>{shell}</UnifiedWebSocketProvider>;
 }

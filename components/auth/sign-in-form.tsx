@@ -2,10 +2,14 @@
 
 import { TextField } from '@/components/ui/text-field';
 import { useAuthForm } from '@/hooks/use-auth-form';
-import { signInBody } from '@/lib/validation/auth';
+import { apiRequest } from '@/lib/api/fetcher';
+import { signInBody, type SignInInput } from '@/lib/validation/auth';
 
-export function SignInForm({ next }: { next: string }) {
-  const { errors, formError, pending, onSubmit } = useAuthForm({ schema: signInBody, endpoint: '/api/v1/auth/sign-in', next });
+const postToParley = (values: SignInInput) => apiRequest('POST', '/api/v1/auth/sign-in', values);
+
+/** `submit` defaults to Parley's own password endpoint; Firebase passes its own sign-in. */
+export function SignInForm({ next, submit = postToParley }: { next: string; submit?: (values: SignInInput) => Promise<unknown> }) {
+  const { errors, formError, pending, onSubmit } = useAuthForm({ schema: signInBody, submit, next });
   return (
     <form className="form" onSubmit={onSubmit} noValidate aria-describedby={formError ? 'sign-in-error' : undefined}>
       {formError ? (

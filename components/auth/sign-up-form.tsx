@@ -2,10 +2,14 @@
 
 import { TextField } from '@/components/ui/text-field';
 import { useAuthForm } from '@/hooks/use-auth-form';
-import { signUpBody } from '@/lib/validation/auth';
+import { apiRequest } from '@/lib/api/fetcher';
+import { signUpBody, type SignUpInput } from '@/lib/validation/auth';
 
-export function SignUpForm({ next }: { next: string }) {
-  const { errors, formError, pending, onSubmit } = useAuthForm({ schema: signUpBody, endpoint: '/api/v1/auth/sign-up', next });
+const postToParley = (values: SignUpInput) => apiRequest('POST', '/api/v1/auth/sign-up', values);
+
+/** `submit` defaults to Parley's own password endpoint; Firebase passes its own sign-in. */
+export function SignUpForm({ next, submit = postToParley }: { next: string; submit?: (values: SignUpInput) => Promise<unknown> }) {
+  const { errors, formError, pending, onSubmit } = useAuthForm({ schema: signUpBody, submit, next });
   return (
     <form className="form" onSubmit={onSubmit} noValidate>
       {formError ? (

@@ -42,8 +42,8 @@ export async function apiRequestRaw(method: string, url: string, body?: unknown,
   return res;
 }
 
-export async function apiRequest<T>(method: string, url: string, body?: unknown): Promise<T> {
-  const res = await apiRequestRaw(method, url, body);
+export async function apiRequest<T>(method: string, url: string, body?: unknown, headers?: Record<string, string>): Promise<T> {
+  const res = await apiRequestRaw(method, url, body, headers);
   return (res.status === 204 ? undefined : await res.json()) as T;
 }
 

@@ -1,4 +1,5 @@
 import { loadPrincipal } from '@/lib/services/auth/load-principal';
+import { loadProviderPrincipal } from '@/lib/services/auth/load-provider-principal';
 import type { Principal } from './principal';
 import { authProvider } from './provider';
 import { hashSessionSecret, readCookie, SESSION_COOKIE } from './session-cookie';
@@ -12,12 +13,18 @@ export interface Credentials {
 
 /**
  * The one place credentials become a Principal. A bearer token wins over the cookie when both
- * are present: an explicit credential is what the caller meant.
+ * are present: an explicit credential is what the caller meant. The token is whatever the active
+ * provider issues (a Parley access token, a Clerk session token or a Firebase ID token); the
+ * cookie is a Parley browser session, however it was signed in.
  */
 export async function authenticate(creds: Credentials): Promise<Principal | null> {
   if (typeof creds.token === 'string' && creds.token.length > 0) {
     const verified = await authProvider().verifyToken(creds.token);
     if (!verified) return null;
+    if (verified.kind === 'provider') {
+      const principal = await loadProviderPrincipal({ identity: verified.identity, sessionKey: verified.sessionKey });
+      return principal && { ...principal, expiresAt: verified.expiresAt };
+    }
     const principal = await loadPrincipal({ sessionId: verified.sessionId }, 'token');
     if (!principal || principal.userId !== verified.userId) return null;
     return { ...principal, expiresAt: verified.expiresAt };

@@ -5,12 +5,16 @@ export interface WorkspaceMembership {
   role: MembershipRole;
 }
 
-/** Who is calling, resolved the same way for REST, Socket.IO and (later) SSE. */
+/** Who is calling, resolved the same way for REST, Socket.IO and SSE. */
 export interface Principal {
   userId: string;
-  /** The browser session the credential belongs to (revoking it revokes its tokens). */
+  /**
+   * The sign-in the credential belongs to (revoking it revokes its tokens): a Parley browser
+   * session id, or for `via: 'provider'` the provider's sign-in (`clerk:{sid}`, `firebase:{uid}:{auth_time}`).
+   */
   sessionId: string;
-  via: 'cookie' | 'token';
+  /** Parley session cookie, Parley access token, or a Clerk/Firebase token. */
+  via: 'cookie' | 'token' | 'provider';
   memberships: WorkspaceMembership[];
   /** When a token-authenticated connection must refresh its token. */
   expiresAt?: Date;

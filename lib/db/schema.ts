@@ -59,12 +59,35 @@ export const sessions = pgTable(
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    /**
+     * For a session exchanged from a Clerk or Firebase token: that provider sign-in (e.g.
+     * `clerk:sess_…`). Signing out here also refuses and disconnects that sign-in's tokens.
+     */
+    providerSessionKey: text('provider_session_key'),
   },
   (t) => [
     uniqueIndex('sessions_token_hash_key').on(t.tokenHash),
     index('sessions_user_idx').on(t.userId),
     index('sessions_expires_idx').on(t.expiresAt).where(sql`revoked_at is null`),
+    index('sessions_provider_session_idx').on(t.providerSessionKey).where(sql`provider_session_key is not null`),
   ],
+);
+
+/**
+ * Who a Clerk or Firebase account is here: (provider, the provider's user id) → one Parley user.
+ * The primary key is what keeps two racing first sign-ins from creating two users.
+ */
+export const userIdentities = pgTable(
+  'user_identities',
+  {
+    provider: text('provider').notNull(),
+    subject: text('subject').notNull(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.provider, t.subject], name: 'user_identities_pkey' }), index('user_identities_user_idx').on(t.userId)],
 );
 
 export const botChannel = pgEnum('bot_channel', ['whatsapp_web', 'cloud_api']);

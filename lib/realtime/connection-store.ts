@@ -27,6 +27,8 @@ export interface TokenGrant {
   expiresAt: string;
 }
 
+export type GetToken = (opts: { forceRefresh: boolean }) => Promise<TokenGrant>;
+
 export const OFFLINE_AFTER_MS = 10_000;
 const SERVER_DISCONNECT_RETRY_MS = 1_000;
 /** Refresh this long before expiry (or at 80% of a shorter lifetime). */
@@ -40,8 +42,13 @@ export interface ConnectionStoreOptions {
   auth?: { token: string };
   /** A token the server issued with the page, so the first handshake needs no extra request. */
   initialToken?: TokenGrant;
-  /** Where fresh tokens come from. Defaults to `POST /api/v1/auth/token` when `initialToken` is set. */
-  getToken?: () => Promise<TokenGrant>;
+  /**
+   * Where fresh tokens come from: the active auth provider (Clerk/Firebase SDK in the browser), or
+   * by default `POST /api/v1/auth/token` when `initialToken` is set. Handshakes may take a cached
+   * token; a refresh asks for a new one (`forceRefresh`), since the old one is about to expire.
+   * Throwing AppError('unauthorized') means signed out at the provider.
+   */
+  getToken?: GetToken;
   createSocket?: (url: string | undefined, opts: Parameters<typeof io>[1]) => ClientSocket;
 }
 
@@ -90,7 +97,7 @@ export class ConnectionStore {
 
   private grant: TokenGrant | undefined;
   private readonly staticAuth: { token: string } | undefined;
-  private readonly getToken: (() => Promise<TokenGrant>) | undefined;
+  private readonly getToken: GetToken | undefined;
 
   /** botId → how many views want it. */
   private readonly sessions = new Map<string, number>();
@@ -276,7 +283,7 @@ export class ConnectionStore {
     if (!this.getToken) return {}; // the session cookie authenticates
     if (this.grant && Date.parse(this.grant.expiresAt) - Date.now() > 5_000) return { token: this.grant.token };
     try {
-      this.grant = await this.getToken();
+      this.grant = await this.getToken({ forceRefresh: false });
       return { token: this.grant.token };
     } catch {
       // Fall back to the cookie: a refused handshake reports `unauthorized` the usual way.
@@ -298,7 +305,7 @@ export class ConnectionStore {
     if (!this.getToken || !this.socket.connected) return;
     let next: TokenGrant;
     try {
-      next = await this.getToken();
+      next = await this.getToken({ forceRefresh: true });
     } catch (err) {
       if (err instanceof AppError && err.code === 'unauthorized') {
         this.set({ status: 'unauthorized', transport: null });

@@ -199,7 +199,7 @@ export const rooms = {
   user: (userId: string) => `user:${userId}`,
   workspace: (workspaceId: string) => `workspace:${workspaceId}`,
   session: (botId: string) => `session:${botId}`,
-  /** Every socket opened with one browser session, so signing out can close them. */
+  /** Every socket opened with one sign-in (a Parley browser session, or a Clerk/Firebase sign-in), so signing out can close them. */
   authSession: (sessionId: string) => `auth:${sessionId}`,
 } as const;
 

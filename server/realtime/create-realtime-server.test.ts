@@ -90,7 +90,7 @@ describe('rooms and the publish path', () => {
     const { socket } = await dialOk({ cookie: cookieOf(carol) });
     const other = await dialOk({ cookie: cookieOf(fx.alice) });
     const closed = new Promise<string>((resolve) => socket.once('disconnect', resolve));
-    await signOut({ sessionId: carol.session.id });
+    await signOut({ principal: { sessionId: carol.session.id, via: 'cookie' } });
     expect(await closed).toBe('io server disconnect');
     expect(other.socket.connected).toBe(true);
     expect(await dial(fx.url, { cookie: cookieOf(carol) })).toEqual({ ok: false, message: 'unauthorized' });

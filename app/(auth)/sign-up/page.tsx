@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { SignUpForm } from '@/components/auth/sign-up-form';
+import { AuthPanel } from '@/components/auth/auth-panel';
+import { clientAuthConfig } from '@/lib/auth/client-auth-config';
 import { safeNextPath } from '@/lib/auth/safe-next-path';
 
 export const metadata: Metadata = { title: 'Create your account' };
@@ -11,7 +12,7 @@ export default async function SignUpPage({ searchParams }: { searchParams: Promi
     <>
       <h1>Create your account</h1>
       <p className="muted">You get a personal workspace for your bots; invite your team later.</p>
-      <SignUpForm next={next} />
+      <AuthPanel auth={clientAuthConfig()} mode="sign-up" next={next} />
       <p className="auth__switch">
         Already have an account? <Link href="/sign-in">Sign in</Link>
       </p>

@@ -99,8 +99,8 @@ describe.each(drivers)('auth services on %s', (driver) => {
     expect(await authenticate({ cookieHeader: 'parley_session=not-a-real-session' })).toBeNull();
     expect(await authenticate({ token: 'not-a-token' })).toBeNull();
 
-    await signOut({ sessionId: session.id });
-    expect(disconnected).toContainEqual(`auth:${session.id}`);
+    await signOut({ principal: { sessionId: session.id, via: 'cookie' } });
+    expect(disconnected.flat()).toContain(`auth:${session.id}`);
     expect(await authenticate({ cookieHeader: `parley_session=${session.secret}` })).toBeNull();
     expect(await authenticate({ token })).toBeNull();
   });

@@ -10,7 +10,13 @@ export interface CreatedSession {
   expiresAt: Date;
 }
 
-export async function createSession(opts: { userId: string; userAgent?: string | null; db?: Db }): Promise<CreatedSession> {
+export async function createSession(opts: {
+  userId: string;
+  userAgent?: string | null;
+  /** The Clerk/Firebase sign-in this session was exchanged from. */
+  providerSessionKey?: string;
+  db?: Db;
+}): Promise<CreatedSession> {
   const db = opts.db ?? (await getDb());
   const secret = newSessionSecret();
   const expiresAt = new Date(Date.now() + env().SESSION_TTL_DAYS * 86_400_000);
@@ -20,6 +26,7 @@ export async function createSession(opts: { userId: string; userAgent?: string |
       userId: opts.userId,
       tokenHash: hashSessionSecret(secret),
       userAgent: opts.userAgent?.slice(0, 512) ?? null,
+      providerSessionKey: opts.providerSessionKey ?? null,
       expiresAt,
     })
     .returning({ id: sessions.id });

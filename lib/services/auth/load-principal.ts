@@ -1,7 +1,8 @@
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Principal } from '@/lib/auth/principal';
 import { getDb } from '@/lib/db';
-import { memberships, sessions } from '@/lib/db/schema';
+import { sessions } from '@/lib/db/schema';
+import { listMemberships } from './list-memberships';
 
 export type PrincipalLookup = { tokenHash: string } | { sessionId: string };
 
@@ -21,11 +22,7 @@ export async function loadPrincipal(
     .limit(1);
   if (!session) return null;
 
-  const rows = await db
-    .select({ workspaceId: memberships.workspaceId, role: memberships.role })
-    .from(memberships)
-    .where(eq(memberships.userId, session.userId))
-    .orderBy(memberships.createdAt);
+  const rows = await listMemberships({ db, userId: session.userId });
 
   // Refreshed coarsely so an active tab does not write on every request.
   if (Date.now() - session.lastSeenAt.getTime() > LAST_SEEN_EVERY_MS) {

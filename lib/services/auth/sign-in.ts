@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { dummyPasswordHash, verifyPassword } from '@/lib/auth/password';
+import { assertLocalAuth } from '@/lib/auth/provider';
 import { getDb } from '@/lib/db';
 import { users } from '@/lib/db/schema';
 import { AppError } from '@/lib/errors';
@@ -13,6 +14,7 @@ export interface SignInResult {
 const INVALID = 'Incorrect email or password.';
 
 export async function signIn(opts: { email: string; password: string; userAgent?: string | null }): Promise<SignInResult> {
+  assertLocalAuth();
   const db = await getDb();
   const email = opts.email.trim().toLowerCase();
   const [user] = await db

@@ -1,9 +1,11 @@
 import { eq } from 'drizzle-orm';
 import { hashPassword } from '@/lib/auth/password';
+import { assertLocalAuth } from '@/lib/auth/provider';
 import { getDb, isUniqueViolation } from '@/lib/db';
-import { memberships, users, workspaces } from '@/lib/db/schema';
+import { users } from '@/lib/db/schema';
 import { AppError } from '@/lib/errors';
 import { createSession, type CreatedSession } from './create-session';
+import { insertAccount } from './insert-account';
 
 export interface SignUpResult {
   user: { id: string; email: string; name: string };
@@ -13,6 +15,7 @@ export interface SignUpResult {
 
 /** Creates the user, a personal workspace they own, and a browser session, all or nothing. */
 export async function signUp(opts: { email: string; password: string; name: string; userAgent?: string | null }): Promise<SignUpResult> {
+  assertLocalAuth();
   const db = await getDb();
   const email = opts.email.trim().toLowerCase();
   const name = opts.name.trim();
@@ -23,14 +26,9 @@ export async function signUp(opts: { email: string; password: string; name: stri
   const passwordHash = await hashPassword(opts.password);
   try {
     return await db.transaction(async (tx) => {
-      const [user] = await tx.insert(users).values({ email, name, passwordHash }).returning({ id: users.id, email: users.email, name: users.name });
-      const [workspace] = await tx
-        .insert(workspaces)
-        .values({ name: `${name.split(/\s+/)[0]}'s workspace` })
-        .returning({ id: workspaces.id, name: workspaces.name });
-      await tx.insert(memberships).values({ workspaceId: workspace!.id, userId: user!.id, role: 'owner' });
-      const session = await createSession({ userId: user!.id, userAgent: opts.userAgent, db: tx });
-      return { user: user!, workspace: workspace!, session };
+      const { user, workspace } = await insertAccount(tx, { email, name, passwordHash });
+      const session = await createSession({ userId: user.id, userAgent: opts.userAgent, db: tx });
+      return { user, workspace, session };
     });
   } catch (err) {
     // Two sign-ups racing for one email: the unique index decides, the loser gets the same 409.

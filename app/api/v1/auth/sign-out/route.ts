@@ -4,6 +4,6 @@ import { signOut } from '@/lib/services/auth/sign-out';
 
 // Public so that signing out with an already-expired session still clears the cookie.
 export const POST = withPublic({}, async ({ principal }) => {
-  if (principal) await signOut({ sessionId: principal.sessionId });
+  if (principal) await signOut({ principal });
   return json({ ok: true }, { headers: { 'set-cookie': serializeClearedSessionCookie() } });
 });
