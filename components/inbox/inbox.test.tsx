@@ -18,7 +18,7 @@ import * as membersRoute from '@/app/api/v1/workspaces/[workspaceId]/members/rou
 import { UnifiedWebSocketProvider } from '@/components/realtime/unified-websocket-provider';
 import { createEtagFetcher } from '@/lib/api/etag-fetcher';
 import { authenticate } from '@/lib/auth/authenticate';
-import { authProvider } from '@/lib/auth/provider';
+import { signAccessToken } from '@/lib/auth/tokens';
 import { getDb, setDbHandle, type DbHandle } from '@/lib/db';
 import { bots, conversations, memberships } from '@/lib/db/schema';
 import { installMessagingControl } from '@/lib/messaging/messaging-control';
@@ -158,7 +158,7 @@ async function renderInbox(opts: { conversationId?: string; as?: SignUpResult } 
   const user = opts.as ?? alice;
   cookie = `parley_session=${user.session.secret}`;
   nav.params = opts.conversationId ? { conversationId: opts.conversationId } : {};
-  const { token } = await authProvider().issueToken({ userId: user.user.id, sessionId: user.session.id });
+  const { token } = await signAccessToken({ userId: user.user.id, sessionId: user.session.id }, { ttlSeconds: 900 });
   const view = render(
     <SWRConfig value={{ provider: () => new Map() }}>
       <UnifiedWebSocketProvider options={{ url: base, auth: { token } }} fetcher={createEtagFetcher({ base })}>
