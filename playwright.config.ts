@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { defineConfig, devices } from '@playwright/test';
 import { CHROMIUM_ARGS, chromiumExecutable } from './test/chromium';
-import { FAST_QR_PORT, FAST_QR_TIMING, FAST_QR_URL, MAIN_PORT, MAIN_URL } from './e2e/servers';
+import { E2E_GRAPH, FAST_QR_PORT, FAST_QR_TIMING, FAST_QR_URL, MAIN_PORT, MAIN_URL } from './e2e/servers';
 
 
 // A fresh embedded database per run, so tests never see each other's accounts from earlier runs.
@@ -38,6 +38,15 @@ export default defineConfig({
   ],
   webServer: [
     {
+      // Meta's Graph API, faked on loopback: Cloud API bots are linked and answer through it.
+      command: 'node --import tsx e2e/fake-graph.ts',
+      port: E2E_GRAPH.port,
+      timeout: 30_000,
+      reuseExistingServer: false,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+    {
       // The production server exactly as `npm start` runs it (npm test builds first).
       command: 'node --import tsx server/start.ts',
       url: `${MAIN_URL}/api/health`,
@@ -45,7 +54,7 @@ export default defineConfig({
       reuseExistingServer: false,
       stdout: 'ignore',
       stderr: 'pipe',
-      env: serverEnv(MAIN_PORT, dataDir, {}),
+      env: serverEnv(MAIN_PORT, dataDir, { WHATSAPP_GRAPH_URL: E2E_GRAPH.url }),
     },
     {
       // The same build with a fast-rotating simulator QR (e2e/linking-rotation.spec.ts): the

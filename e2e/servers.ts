@@ -5,6 +5,13 @@
 export const MAIN_PORT = Number(process.env.E2E_PORT ?? 3217);
 export const MAIN_URL = `http://localhost:${MAIN_PORT}`;
 
+/** The fake Graph API (e2e/fake-graph.ts) that the main server's Cloud API bots talk to. */
+export const E2E_GRAPH = {
+  port: MAIN_PORT + 2,
+  url: `http://127.0.0.1:${MAIN_PORT + 2}/v21.0`,
+  accessToken: 'EAAGe2eFakeGraphAccessToken0123456789',
+} as const;
+
 /** A second server whose simulator rotates QR codes fast, for rotation and expiry tests. */
 export const FAST_QR_PORT = MAIN_PORT + 1;
 export const FAST_QR_URL = `http://localhost:${FAST_QR_PORT}`;

@@ -25,6 +25,10 @@ export interface FakeGraphOptions {
   accessToken: string;
   /** Phone number ids the fake knows; one default number when omitted. */
   phoneNumbers?: Record<string, FakePhoneNumber>;
+  /** A fixed port (the e2e servers'); any free port when omitted. */
+  port?: number;
+  /** Serve `GET /__fake/sent` (what was sent, for tests in another process). */
+  inspect?: boolean;
 }
 
 export interface FakeGraph {
@@ -91,6 +95,8 @@ export async function startFakeGraph(opts: FakeGraphOptions): Promise<FakeGraph>
     const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')]));
     requests.push({ method: req.method ?? 'GET', path: url.pathname + url.search, headers, body });
 
+    if (opts.inspect && req.method === 'GET' && url.pathname === '/__fake/sent') return reply(res, 200, { sent });
+
     const delay = delays.shift();
     if (delay) await new Promise((r) => setTimeout(r, delay));
     if (res.destroyed) return;
@@ -137,7 +143,7 @@ export async function startFakeGraph(opts: FakeGraphOptions): Promise<FakeGraph>
     return reply(res, 400, { error: graphError('Unknown path components', 'OAuthException', 2500) });
   }
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
 
   return {

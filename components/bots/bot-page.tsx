@@ -99,7 +99,16 @@ export function BotPage({ botId }: { botId: string }) {
   const relink = wasLinked && (bot.status === 'LOGGED_OUT' || bot.status === 'ERROR' || bot.status === 'DISCONNECTED');
   const showReason = bot.statusReason && bot.status !== 'CONNECTED';
 
+  const cloud = bot.channel === 'cloud_api';
+
   async function logout() {
+    if (cloud) {
+      // A Cloud API bot has no device to log out: its credentials are forgotten instead.
+      const saved = await apiRequest<BotView>('DELETE', `${key}/cloud-api`);
+      focusHeadingOnClose.current = true;
+      await mutate(saved, { revalidate: false });
+      return;
+    }
     const snap = await apiRequest<SessionSnapshot>('POST', `${key}/logout`);
     focusHeadingOnClose.current = true;
     await mutate(
@@ -136,14 +145,18 @@ export function BotPage({ botId }: { botId: string }) {
         </div>
         <div className={styles.headerActions}>
           {/* While reconnecting the account is still linked: linking again would replace it. */}
-          {bot.status !== 'CONNECTED' && bot.status !== 'RECONNECTING' ? (
+          {cloud ? (
+            <Link className={linked ? 'button button--secondary' : 'button'} href={`/bots/${bot.id}/link`}>
+              {linked ? 'Cloud API settings' : 'Set up Cloud API'}
+            </Link>
+          ) : bot.status !== 'CONNECTED' && bot.status !== 'RECONNECTING' ? (
             <Link className="button" href={`/bots/${bot.id}/link`}>
               {relink ? 'Relink WhatsApp' : 'Link WhatsApp'}
             </Link>
           ) : null}
           {linked ? (
             <button type="button" className="button button--secondary" onClick={() => setDialog('logout')}>
-              Log out of WhatsApp
+              {cloud ? 'Disconnect Cloud API' : 'Log out of WhatsApp'}
             </button>
           ) : null}
           <button type="button" className="button button--danger" onClick={() => setDialog('delete')}>
@@ -210,14 +223,16 @@ export function BotPage({ botId }: { botId: string }) {
 
       <ConfirmDialog
         open={dialog !== null}
-        title={dialog === 'delete' ? `Delete ${bot.name}?` : 'Log out of WhatsApp?'}
-        confirmLabel={dialog === 'delete' ? 'Delete bot' : 'Log out'}
+        title={dialog === 'delete' ? `Delete ${bot.name}?` : cloud ? 'Disconnect the Cloud API?' : 'Log out of WhatsApp?'}
+        confirmLabel={dialog === 'delete' ? 'Delete bot' : cloud ? 'Disconnect' : 'Log out'}
         destructive
         onConfirm={dialog === 'delete' ? remove : logout}
         onClose={() => setDialog(null)}
       >
         {dialog === 'delete' ? (
           <p>This unlinks its WhatsApp account and deletes the bot with its settings and connection history. This cannot be undone.</p>
+        ) : cloud ? (
+          <p>{bot.name} stops replying and Parley forgets its Meta credentials. Its settings, conversations and history stay.</p>
         ) : (
           <p>{bot.name} stops replying and its WhatsApp device is unlinked. Its settings and history stay: link WhatsApp again with a new QR code at any time.</p>
         )}

@@ -5,11 +5,14 @@ import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
 import useSWR from 'swr';
 import { apiRequest } from '@/lib/api/fetcher';
+import type { BotChannel } from '@/lib/db/schema';
 import type { BotView } from '@/lib/services/bots/to-bot-view';
 import type { BotSettings } from '@/lib/validation/bot-settings';
 import { AppError } from '@/lib/errors';
 import { BotBehaviourForm } from './bot-behaviour-form';
 import { BotDetailsForm } from './bot-details-form';
+import { ChannelChoice } from './channel-choice';
+import { CloudApiSetup } from './cloud-api-setup';
 import { LinkWhatsApp } from './link-whatsapp';
 import { WizardSteps, type WizardStepId } from './wizard-steps';
 
@@ -29,6 +32,7 @@ export function CreateBotWizard() {
 
   const { data: bot, error, mutate } = useSWR<BotView>(botId ? `/api/v1/bots/${botId}` : null);
   const [linked, setLinked] = useState(false);
+  const [channel, setChannel] = useState<BotChannel>('whatsapp_web');
 
   const go = (next: WizardStepId, id: string | null = botId) => {
     const q = new URLSearchParams();
@@ -71,13 +75,16 @@ export function CreateBotWizard() {
             <h2 id="wizard-step-title" ref={headingRef} tabIndex={-1} className="wizard__title">
               Name your bot
             </h2>
+            {bot ? null : <ChannelChoice value={channel} onChange={setChannel} />}
             <BotDetailsForm
               // Remount when the bot loads (resuming with Back), so the fields start from it.
               key={bot?.id ?? 'new'}
               initial={{ name: bot?.name ?? '', description: bot?.description ?? '' }}
               // Back from step 2 edits the bot made in step 1 instead of creating a second one.
               save={(details) =>
-                bot ? apiRequest<BotView>('PATCH', `/api/v1/bots/${bot.id}`, details) : apiRequest<BotView>('POST', '/api/v1/bots', details)
+                bot
+                  ? apiRequest<BotView>('PATCH', `/api/v1/bots/${bot.id}`, details)
+                  : apiRequest<BotView>('POST', '/api/v1/bots', { ...details, channel })
               }
               onSaved={(saved) => {
                 void mutate(saved, { revalidate: false });
@@ -118,19 +125,41 @@ export function CreateBotWizard() {
             <h2 id="wizard-step-title" ref={headingRef} tabIndex={-1} className="visually-hidden">
               Link WhatsApp to {bot.name}
             </h2>
-            <LinkWhatsApp
-              botId={bot.id}
-              onLinked={() => setLinked(true)}
-              secondary={{ label: 'Back', onClick: () => go('behaviour') }}
-              successExtra={
-                <Link className="button button--secondary" href="/bots/new">
-                  Create another bot
-                </Link>
-              }
-            />
+            {bot.channel === 'cloud_api' ? (
+              <CloudApiSetup
+                bot={bot}
+                onLinked={(saved) => {
+                  void mutate(saved, { revalidate: false });
+                  setLinked(true);
+                }}
+                actions={
+                  linked ? (
+                    <Link className="button button--secondary" href={`/bots/${bot.id}`}>
+                      Open {bot.name}
+                    </Link>
+                  ) : (
+                    <button type="button" className="button button--secondary" onClick={() => go('behaviour')}>
+                      Back
+                    </button>
+                  )
+                }
+              />
+            ) : (
+              <LinkWhatsApp
+                botId={bot.id}
+                onLinked={() => setLinked(true)}
+                secondary={{ label: 'Back', onClick: () => go('behaviour') }}
+                successExtra={
+                  <Link className="button button--secondary" href="/bots/new">
+                    Create another bot
+                  </Link>
+                }
+              />
+            )}
             {!linked ? (
               <p className="muted wizard__later">
-                No phone at hand? <Link href={`/bots/${bot.id}`}>Finish later</Link> — the bot is saved, and its page has “Link WhatsApp”.
+                {bot.channel === 'cloud_api' ? 'Credentials not at hand?' : 'No phone at hand?'} <Link href={`/bots/${bot.id}`}>Finish later</Link> —
+                the bot is saved, and its page has “{bot.channel === 'cloud_api' ? 'Cloud API settings' : 'Link WhatsApp'}”.
               </p>
             ) : null}
           </>

@@ -6,6 +6,7 @@ import { useState } from 'react';
 import useSWR from 'swr';
 import { AppError } from '@/lib/errors';
 import type { BotView } from '@/lib/services/bots/to-bot-view';
+import { CloudApiSetup } from './cloud-api-setup';
 import { LinkWhatsApp } from './link-whatsapp';
 
 /** /bots/{id}/link: the wizard's link step on its own, for "Link WhatsApp" / "Relink" buttons. */
@@ -47,13 +48,17 @@ export function LinkBotPage({ botId }: { botId: string }) {
     <>
       <div className="page-header">
         <div>
-          <h1>Link WhatsApp to {bot.name}</h1>
+          <h1>{bot.channel === 'cloud_api' ? `Cloud API settings for ${bot.name}` : `Link WhatsApp to ${bot.name}`}</h1>
           <p>
             <Link href={`/bots/${bot.id}`}>Back to {bot.name}</Link>
           </p>
         </div>
       </div>
-      {linkedOnArrival ? (
+      {bot.channel === 'cloud_api' ? (
+        <section className="card">
+          <CloudApiSetup bot={bot} onLinked={(saved) => void mutate(saved, { revalidate: false })} />
+        </section>
+      ) : linkedOnArrival ? (
         <section className="card" role="status">
           <h2>Already linked</h2>
           <p>

@@ -71,6 +71,11 @@ export function BotRow({ bot, now, messagesToday, onLogout, onDelete }: BotRowPr
               {linkLabel}
             </Link>
           ) : null}
+          {bot.channel === 'cloud_api' && !connected ? (
+            <Link className="button button--secondary" href={`/bots/${bot.id}/link`} aria-label={`Set up Cloud API for ${bot.name}`}>
+              Set up Cloud API
+            </Link>
+          ) : null}
           {canLogOut ? (
             <button type="button" className="button button--ghost" onClick={() => onLogout(bot)} aria-label={`Log out ${bot.name}`}>
               Log out

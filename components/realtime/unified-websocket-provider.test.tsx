@@ -3,7 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
 import pino from 'pino';
 import { StrictMode, useState } from 'react';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import useSWR, { SWRConfig } from 'swr';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { READ_AT_HEADER } from '@/lib/api/read-at';
 import type { Principal } from '@/lib/auth/principal';
 import { publish, installRealtime } from '@/lib/realtime/publish';
 import { createRealtimeServer, type RealtimeServer } from '@/server/realtime/create-realtime-server';
@@ -18,20 +20,34 @@ let http: HttpServer;
 let realtime: RealtimeServer;
 let url: string;
 let handshakes = 0;
+/** Server-side handshake delay: a socket slower than the page's first reads. */
+let authDelayMs = 0;
+/** REST reads of /api/v1/thing, with the server time each was taken. */
+let reads: number[] = [];
+let joins: number[] = [];
 // Raw WebSocket upgrades reaching the http server: what a browser's network panel would count.
 let upgrades = 0;
 
 const principal: Principal = { userId: 'u1', sessionId: 's1', via: 'token', memberships: [{ workspaceId: 'w1', role: 'owner' }] };
 
 beforeAll(async () => {
-  http = createServer();
+  http = createServer((req, res) => {
+    if (req.url !== '/api/v1/thing') return void res.writeHead(404).end();
+    const at = Date.now();
+    reads.push(at);
+    res.writeHead(200, { 'content-type': 'application/json', [READ_AT_HEADER]: String(at) });
+    res.end(JSON.stringify({ reads: reads.length }));
+  });
   realtime = createRealtimeServer(http, {
     log: pino({ level: 'silent' }),
     authenticate: async ({ token }) => {
       handshakes += 1;
+      if (authDelayMs) await new Promise((r) => setTimeout(r, authDelayMs));
       return token === 'good' ? principal : null;
     },
   });
+  // When the server told each socket it had joined its rooms (the `connected` event follows the joins).
+  realtime.io.on('connection', () => joins.push(Date.now()));
   http.on('upgrade', () => (upgrades += 1));
   installRealtime(realtime.facade);
   await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
@@ -70,6 +86,65 @@ function renderIndicator(token: string) {
     </UnifiedWebSocketProvider>,
   );
 }
+
+function Thing() {
+  const { data } = useSWR<{ reads: number }>('/api/v1/thing');
+  return <span data-testid="thing">{data ? `read ${data.reads}` : 'loading'}</span>;
+}
+
+describe('first reads and the socket (nothing pushed between them is lost)', () => {
+  const realFetch = globalThis.fetch;
+  beforeAll(() => {
+    vi.stubGlobal('fetch', (input: RequestInfo | URL, init?: RequestInit) =>
+      realFetch(typeof input === 'string' && input.startsWith('/') ? url + input : input, init),
+    );
+  });
+  afterAll(() => {
+    vi.unstubAllGlobals();
+    authDelayMs = 0;
+  });
+  afterEach(async () => {
+    await waitFor(() => expect(realtime.facade.connectionCount()).toBe(0));
+  });
+
+  it('waits for the socket to join its rooms before the first read, and reads once', async () => {
+    reads = [];
+    joins = [];
+    authDelayMs = 300;
+    const view = render(
+      <SWRConfig value={{ provider: () => new Map() }}>
+        <UnifiedWebSocketProvider options={{ url, auth: { token: 'good' } }}>
+          <Thing />
+        </UnifiedWebSocketProvider>
+      </SWRConfig>,
+    );
+    await waitFor(() => expect(screen.getByTestId('thing').textContent).toBe('read 1'));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(reads).toHaveLength(1);
+    expect(joins).toHaveLength(1);
+    expect(reads[0]!).toBeGreaterThanOrEqual(joins[0]!);
+    view.unmount();
+  });
+
+  it('a read the socket was too slow for is taken again once the socket joins', async () => {
+    reads = [];
+    joins = [];
+    authDelayMs = 2_200; // longer than the provider waits before reading without the socket
+    const view = render(
+      <SWRConfig value={{ provider: () => new Map() }}>
+        <UnifiedWebSocketProvider options={{ url, auth: { token: 'good' } }}>
+          <Thing />
+        </UnifiedWebSocketProvider>
+      </SWRConfig>,
+    );
+    await waitFor(() => expect(screen.getByTestId('thing').textContent).toBe('read 1'), { timeout: 4_000 });
+    expect(joins).toHaveLength(0);
+    await waitFor(() => expect(screen.getByTestId('thing').textContent).toBe('read 2'), { timeout: 5_000 });
+    expect(reads[0]!).toBeLessThan(joins[0]!);
+    expect(reads[1]!).toBeGreaterThanOrEqual(joins[0]!);
+    view.unmount();
+  });
+});
 
 describe('UnifiedWebSocketProvider', () => {
   it('opens exactly one connection under StrictMode and shows Live', async () => {

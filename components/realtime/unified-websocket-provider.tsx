@@ -16,6 +16,9 @@ interface ProviderProps {
   fetcher?: (url: string) => Promise<unknown>;
 }
 
+/** How long a page's first reads wait for the socket before reading without it. */
+const FIRST_READ_WAIT_MS = 1_500;
+
 /** Reads the server made before the socket first joined its rooms: key → server time (ms). */
 type EarlyReads = Map<string, number> & { joined?: boolean };
 
@@ -31,13 +34,19 @@ type EarlyReads = Map<string, number> & { joined?: boolean };
 export function UnifiedWebSocketProvider({ children, options, fetcher }: ProviderProps) {
   const [store] = useState(() => new ConnectionStore(options));
   const [early] = useState<EarlyReads>(() => new Map());
-  const [defaultFetcher] = useState(() =>
-    createEtagFetcher({
+  const [defaultFetcher] = useState(() => {
+    const etagFetcher = createEtagFetcher({
       onRead: (url, at) => {
         if (!early.joined) early.set(url, at);
       },
-    }),
-  );
+    });
+    // A page's first reads wait (briefly) for the socket to be in its rooms, so what is pushed
+    // after the read is never missed and nothing needs reading twice.
+    return async (url: string) => {
+      await store.whenJoined(FIRST_READ_WAIT_MS);
+      return etagFetcher(url);
+    };
+  });
 
   useEffect(() => {
     store.acquire();
@@ -72,11 +81,12 @@ function RevalidateOnReconnect({ store }: { store: ConnectionStore }) {
 
 /**
  * A page's first reads race its socket: a message pushed after the server read a list but before
- * the socket joined the workspace room reaches neither. When the socket first joins, only the
- * keys the server read no later than that moment are fetched again (usually none or a few).
+ * the socket joined the workspace room reaches neither. Reads normally wait for the join; those
+ * that did not (the socket was slow past FIRST_READ_WAIT_MS) and were read no later than the join
+ * are fetched again when it happens.
  */
 function CatchUpOnJoin({ store, early }: { store: ConnectionStore; early: EarlyReads }) {
-  const { mutate } = useSWRConfig();
+  const { mutate, cache } = useSWRConfig();
   useEffect(
     () =>
       store.onJoined(({ joinedAt, first }) => {
@@ -85,10 +95,11 @@ function CatchUpOnJoin({ store, early }: { store: ConnectionStore; early: EarlyR
         const stale = new Set([...early].filter(([, at]) => at <= joinedAt).map(([url]) => url));
         early.clear();
         if (stale.size === 0) return;
-        // useSWRInfinite lists live under "$inf$" + their first page's key.
-        void mutate((key) => typeof key === 'string' && (stale.has(key) || (key.startsWith('$inf$') && stale.has(key.slice(5)))));
+        void mutate((key) => typeof key === 'string' && stale.has(key));
+        // useSWRInfinite lists live under "$inf$" + their first page's key, which filters skip.
+        for (const url of stale) if (cache.get(`$inf$${url}`)) void mutate(`$inf$${url}`);
       }),
-    [store, early, mutate],
+    [store, early, mutate, cache],
   );
   return null;
 }

@@ -106,6 +106,7 @@ export class ConnectionStore {
   private readonly sessionErrorListeners = new Set<Listener<ConnectionErrorPayload>>();
   private readonly connectListeners = new Set<Listener<ConnectInfo>>();
   private readonly joinedListeners = new Set<Listener<JoinedInfo>>();
+  private joinedOnce = false;
 
   constructor(opts: ConnectionStoreOptions = {}) {
     this.staticAuth = opts.auth;
@@ -223,6 +224,23 @@ export class ConnectionStore {
   onJoined(listener: Listener<JoinedInfo>): () => void {
     this.joinedListeners.add(listener);
     return () => this.joinedListeners.delete(listener);
+  }
+
+  /**
+   * Resolves once the socket has first joined its rooms, or after `timeoutMs` (the socket may be
+   * down: the app then reads without it). Reads that wait for this miss no push.
+   */
+  whenJoined(timeoutMs: number): Promise<void> {
+    if (this.joinedOnce) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        off();
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      const off = this.onJoined(done);
+    });
   }
 
   /** Emit with an ack; a transport failure or timeout becomes the same error shape as a refusal. */
@@ -360,7 +378,8 @@ export class ConnectionStore {
     });
     s.on('connected', (p) => {
       const joinedAt = Date.parse(p.timestamp);
-      const info: JoinedInfo = { joinedAt: Number.isNaN(joinedAt) ? Date.now() : joinedAt, first: this.snapshot.connectCount <= 1 };
+      const info: JoinedInfo = { joinedAt: Number.isNaN(joinedAt) ? Date.now() : joinedAt, first: !this.joinedOnce };
+      this.joinedOnce = true;
       for (const l of this.joinedListeners) l(info);
     });
     s.on('disconnect', (reason) => {
