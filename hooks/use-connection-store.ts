@@ -1,7 +1,7 @@
 'use client';
 
 import { useContext } from 'react';
-import { ConnectionStoreContext } from '@/components/realtime/unified-websocket-provider';
+import { ConnectionStoreContext } from '@/components/realtime/realtime-contexts';
 import type { ConnectionStore } from '@/lib/realtime/connection-store';
 
 export function useConnectionStore(): ConnectionStore {

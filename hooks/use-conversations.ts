@@ -2,10 +2,11 @@
 
 import { useCallback, useMemo } from 'react';
 import useSWRInfinite from 'swr/infinite';
-import { conversationsGetKey, CONVERSATIONS_PAGE_SIZE, type InboxFilter } from '@/lib/client/inbox-keys';
+import { conversationsGetKey, conversationsPageKey, CONVERSATIONS_PAGE_SIZE, type InboxFilter } from '@/lib/client/inbox-keys';
 import { flattenPages } from '@/lib/client/inbox-lists';
 import type { ConversationPage } from '@/lib/services/conversations/views';
 import { LIST_POLL_MS, useFallbackInterval } from './use-fallback-interval';
+import { usePushReplay } from './use-push-replay';
 import { useUnifiedWebSocket } from './use-unified-websocket';
 
 /**
@@ -18,8 +19,11 @@ export function useConversations(filter: InboxFilter, opts: { limit?: number; en
   const limit = opts.limit ?? CONVERSATIONS_PAGE_SIZE;
   const enabled = opts.enabled ?? true;
   const getKey = conversationsGetKey(filter, limit);
+  const replay = usePushReplay();
   const swr = useSWRInfinite<ConversationPage>(enabled ? getKey : () => null, {
     refreshInterval: useFallbackInterval(LIST_POLL_MS),
+    // Pushes that arrived while the list loaded.
+    onSuccess: (_data, key) => replay(conversationsPageKey(filter, null, limit), key),
     // Typing a search keeps the last results on screen instead of flashing the skeleton.
     keepPreviousData: true,
   });

@@ -2,10 +2,11 @@
 
 import { useCallback, useMemo } from 'react';
 import useSWRInfinite from 'swr/infinite';
-import { messagesGetKey } from '@/lib/client/inbox-keys';
+import { messagesGetKey, messagesPageKey } from '@/lib/client/inbox-keys';
 import { flattenThread } from '@/lib/client/inbox-threads';
 import type { MessagePage } from '@/lib/services/conversations/views';
 import { LIST_POLL_MS, useFallbackInterval } from './use-fallback-interval';
+import { usePushReplay } from './use-push-replay';
 import { useUnifiedWebSocket } from './use-unified-websocket';
 
 /**
@@ -14,8 +15,11 @@ import { useUnifiedWebSocket } from './use-unified-websocket';
  * writes them into these pages, deduplicated by id), never by refetching.
  */
 export function useMessages(conversationId: string | null) {
+  const replay = usePushReplay();
   const swr = useSWRInfinite<MessagePage>(conversationId ? messagesGetKey(conversationId) : () => null, {
     refreshInterval: useFallbackInterval(LIST_POLL_MS),
+    // Pushes that arrived while the thread loaded (there was no thread to write them into).
+    onSuccess: (_data, key) => conversationId && replay(messagesPageKey(conversationId, null), key),
   });
   const { mutate, setSize } = swr;
 

@@ -6,9 +6,7 @@ import type {
   BotDeletedPayload,
   BotStatusUpdatePayload,
   ConnectionErrorPayload,
-  ConversationUpdatedPayload,
-  MessageStatusUpdatedPayload,
-  NewMessagePayload,
+  MessageSyncEvent,
   PairingCodeUpdatedPayload,
   QrCodeUpdatedPayload,
   ServerEventName,
@@ -19,10 +17,7 @@ import type {
 import { useConnectionStatus } from './use-connection-status';
 import { useConnectionStore } from './use-connection-store';
 
-export type MessageSyncEvent =
-  | { type: 'new_message'; payload: NewMessagePayload }
-  | { type: 'conversation_updated'; payload: ConversationUpdatedPayload }
-  | { type: 'message_status_updated'; payload: MessageStatusUpdatedPayload };
+export type { MessageSyncEvent } from '@/lib/realtime/events';
 
 /** DESIGN section 3's handler set, plus three additions named in the closing notes. */
 export interface UnifiedWebSocketHandlers {

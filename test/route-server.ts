@@ -11,6 +11,11 @@ export interface RouteServer {
   handle(req: IncomingMessage, res: ServerResponse): void;
   /** "GET /api/v1/conversations" style lines, in order (query strings dropped). */
   readonly requests: string[];
+  /**
+   * The next response to `method path` is held (after the handler has read and answered) until
+   * the returned function is called: a slow network between the read and the browser.
+   */
+  holdNext(method: string, path: string): () => void;
 }
 
 /** `routes`: path patterns such as '/api/v1/conversations/[conversationId]/read' → the route module. */
@@ -24,6 +29,7 @@ export function createRouteServer(routes: Record<string, RouteModule>, origin: s
     return { re: new RegExp(`^${source}$`), names, mod };
   });
   const requests: string[] = [];
+  const holds = new Map<string, Promise<void>>();
 
   async function run(req: IncomingMessage, res: ServerResponse) {
     const base = typeof origin === 'function' ? origin() : origin;
@@ -42,6 +48,11 @@ export function createRouteServer(routes: Record<string, RouteModule>, origin: s
       const body = chunks.length && method !== 'GET' ? Buffer.concat(chunks) : undefined;
       const params = Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(m[i + 1]!)]));
       const response = await handler(new Request(url, { method, headers, body }), { params: Promise.resolve(params) });
+      const hold = holds.get(`${method} ${url.pathname}`);
+      if (hold) {
+        holds.delete(`${method} ${url.pathname}`);
+        await hold;
+      }
       res.writeHead(response.status, Object.fromEntries(response.headers.entries()));
       res.end(Buffer.from(await response.arrayBuffer()));
       return;
@@ -52,6 +63,11 @@ export function createRouteServer(routes: Record<string, RouteModule>, origin: s
 
   return {
     requests,
+    holdNext(method, path) {
+      let release!: () => void;
+      holds.set(`${method} ${path}`, new Promise<void>((r) => (release = r)));
+      return () => release();
+    },
     handle(req, res) {
       run(req, res).catch((err: unknown) => {
         res.writeHead(500, { 'content-type': 'application/json' });

@@ -16,7 +16,6 @@ import * as conversationsRoute from '@/app/api/v1/conversations/route';
 import * as unreadRoute from '@/app/api/v1/conversations/unread/route';
 import * as membersRoute from '@/app/api/v1/workspaces/[workspaceId]/members/route';
 import { UnifiedWebSocketProvider } from '@/components/realtime/unified-websocket-provider';
-import { createEtagFetcher } from '@/lib/api/etag-fetcher';
 import { authenticate } from '@/lib/auth/authenticate';
 import { signAccessToken } from '@/lib/auth/tokens';
 import { getDb, setDbHandle, type DbHandle } from '@/lib/db';
@@ -161,7 +160,7 @@ async function renderInbox(opts: { conversationId?: string; as?: SignUpResult } 
   const { token } = await signAccessToken({ userId: user.user.id, sessionId: user.session.id }, { ttlSeconds: 900 });
   const view = render(
     <SWRConfig value={{ provider: () => new Map() }}>
-      <UnifiedWebSocketProvider options={{ url: base, auth: { token } }} fetcher={createEtagFetcher({ base })}>
+      <UnifiedWebSocketProvider options={{ url: base, auth: { token } }}>
         <UnreadBadge />
         <InboxShell>
           {opts.conversationId ? <ConversationThread conversationId={opts.conversationId} /> : <NoConversationSelected />}
@@ -287,6 +286,22 @@ describe('thread', () => {
     await waitFor(() => expect((bubble())?.getAttribute('data-status')).toBe('delivered'));
     await act(() => messaging.onMessageStatus(botId, 'wamid.out.1', 'read'));
     await waitFor(() => expect(within(bubble() as HTMLElement).getByRole('img', { name: 'Read' })).toBeTruthy());
+  });
+
+  it('a message that arrives while the thread is still loading is shown, not lost', async () => {
+    const phone = nextPhone();
+    await contactWrites(phone, 'First message', 'Lea');
+    const id = await conversationIdOf(phone);
+    // The thread's answer is held on its way to the browser; meanwhile the contact writes again.
+    const release = routes.holdNext('GET', `/api/v1/conversations/${id}/messages`);
+    await renderInbox({ conversationId: id });
+    await waitFor(() => expect(routes.requests).toContain(`GET /api/v1/conversations/${id}/messages`));
+    await contactWrites(phone, 'Second message, sent while loading');
+    await waitFor(() => expectText(rowFor('Lea')).toContain('Second message'));
+    release();
+    const log = await screen.findByTestId('message-log');
+    await waitFor(() => expectText(log).toContain('Second message, sent while loading'));
+    expectText(log).toContain('First message');
   });
 
   it('Shift+Enter makes a new line; a refused reply comes back into the box with the reason', async () => {

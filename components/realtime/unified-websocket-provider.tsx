@@ -1,13 +1,14 @@
 'use client';
 
-import { createContext, useEffect, useState, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { SWRConfig, useSWRConfig } from 'swr';
 import { createEtagFetcher } from '@/lib/api/etag-fetcher';
+import { createPushReplay } from '@/lib/client/push-replay';
 import { ConnectionStore, type ConnectionStoreOptions } from '@/lib/realtime/connection-store';
 import { InboxCacheSync } from './inbox-cache-sync';
 import { LiveCacheSync } from './live-cache-sync';
+import { ConnectionStoreContext, PushReplayContext } from './realtime-contexts';
 
-export const ConnectionStoreContext = createContext<ConnectionStore | null>(null);
 
 interface ProviderProps {
   children: ReactNode;
@@ -34,9 +35,11 @@ type EarlyReads = Map<string, number> & { joined?: boolean };
 export function UnifiedWebSocketProvider({ children, options, fetcher }: ProviderProps) {
   const [store] = useState(() => new ConnectionStore(options));
   const [early] = useState<EarlyReads>(() => new Map());
+  const [replay] = useState(createPushReplay);
   const [defaultFetcher] = useState(() => {
     const etagFetcher = createEtagFetcher({
       onRead: (url, at) => {
+        replay.noteRead(url, at);
         if (!early.joined) early.set(url, at);
       },
     });
@@ -55,6 +58,7 @@ export function UnifiedWebSocketProvider({ children, options, fetcher }: Provide
 
   return (
     <ConnectionStoreContext.Provider value={store}>
+      <PushReplayContext.Provider value={replay}>
       <SWRConfig value={{ fetcher: fetcher ?? defaultFetcher, revalidateOnFocus: false, revalidateOnReconnect: false }}>
         <RevalidateOnReconnect store={store} />
         <CatchUpOnJoin store={store} early={early} />
@@ -62,6 +66,7 @@ export function UnifiedWebSocketProvider({ children, options, fetcher }: Provide
         <InboxCacheSync />
         {children}
       </SWRConfig>
+      </PushReplayContext.Provider>
     </ConnectionStoreContext.Provider>
   );
 }

@@ -1,6 +1,6 @@
 import type { Cache, ScopedMutator } from 'swr';
-import type { ChatMessage, MessageStatusUpdatedPayload } from '@/lib/realtime/events';
-import type { ConversationPage, ConversationView, MessagePage, UnreadSummary } from '@/lib/services/conversations/views';
+import type { ChatMessage, MessageStatusUpdatedPayload, MessageSyncEvent } from '@/lib/realtime/events';
+import { conversationFromUpdate, type ConversationPage, type ConversationView, type MessagePage, type UnreadSummary } from '@/lib/services/conversations/views';
 import { conversationKey, conversationsGetKey, messagesGetKey, parseConversationsKey, SESSION_KEY, UNREAD_KEY } from './inbox-keys';
 import { applyUnread, findInPages, placeConversation } from './inbox-lists';
 import { applyMessageStatus, upsertMessage } from './inbox-threads';
@@ -37,12 +37,17 @@ function isOlder(candidate: ConversationView, current: ConversationView | undefi
   return !!current && Date.parse(candidate.updatedAt) < Date.parse(current.updatedAt);
 }
 
-/**
- * A conversation's new state, into every cache that holds it. `fromResponse`: it is an HTTP
- * answer that may have been overtaken by a pushed, newer state, so an older one is dropped.
- */
-export function writeConversation(swr: SwrHandle, view: ConversationView, opts: { fromResponse?: boolean } = {}): void {
+export interface WriteOptions {
+  /** An HTTP answer, which a pushed newer state may have overtaken: an older one is dropped. */
+  fromResponse?: boolean;
+  /** Only this cache key (a replay onto data that just loaded); every key that holds it otherwise. */
+  only?: string;
+}
+
+/** A conversation's new state, into every cache that holds it (or only `opts.only`). */
+export function writeConversation(swr: SwrHandle, view: ConversationView, opts: WriteOptions = {}): void {
   const { cache } = swr;
+  const want = (key: string) => opts.only === undefined || opts.only === key;
   const single = cache.get(conversationKey(view.id))?.data as ConversationView | undefined;
   if (opts.fromResponse && isOlder(view, single)) return;
   const meId = cachedMeId(cache);
@@ -50,33 +55,53 @@ export function writeConversation(swr: SwrHandle, view: ConversationView, opts: 
   const lists: { key: string; pages: ConversationPage[]; filter: NonNullable<ReturnType<typeof parseConversationsKey>> }[] = [];
   for (const key of cache.keys()) {
     if (!key.startsWith(INFINITE)) continue;
+    if (!want(key) && !opts.fromResponse) continue;
     const parsed = parseConversationsKey(key.slice(INFINITE.length));
     const pages = cache.get(key)?.data as ConversationPage[] | undefined;
     if (!parsed || !Array.isArray(pages)) continue;
     const existing = findInPages(pages, view.id);
     if (opts.fromResponse && isOlder(view, existing)) return;
     createdAt ??= existing?.createdAt;
-    lists.push({ key, pages, filter: parsed });
+    if (want(key)) lists.push({ key, pages, filter: parsed });
   }
   // A pushed update carries no createdAt (conversationFromUpdate falls back to the activity time).
   const next: ConversationView = createdAt ? { ...view, createdAt } : view;
-  if (single) void swr.mutate(conversationKey(view.id), next, NO_REVALIDATE);
+  if (single && want(conversationKey(view.id))) void swr.mutate(conversationKey(view.id), next, NO_REVALIDATE);
   for (const { key, pages, filter } of lists) {
     const placed = placeConversation(pages, next, filter.filter, meId);
     if (placed) writeInfinite(swr, key, placed, conversationsGetKey(filter.filter, filter.limit));
   }
-  const summary = cache.get(UNREAD_KEY)?.data as UnreadSummary | undefined;
+  const summary = want(UNREAD_KEY) ? (cache.get(UNREAD_KEY)?.data as UnreadSummary | undefined) : undefined;
   const unread = summary ? applyUnread(summary, view.id, view.unreadCount) : null;
   if (unread) void swr.mutate(UNREAD_KEY, unread, NO_REVALIDATE);
 }
 
-function threadKey(conversationId: string): string {
+/** One pushed inbox event into the caches it concerns (or only `opts.only`). */
+export function applyPush(swr: SwrHandle, e: MessageSyncEvent, opts: Pick<WriteOptions, 'only'> = {}): void {
+  switch (e.type) {
+    case 'new_message':
+      writeMessage(swr, e.payload.message, opts);
+      break;
+    case 'conversation_updated': {
+      const cached = swr.cache.get(conversationKey(e.payload.conversationId))?.data as ConversationView | undefined;
+      writeConversation(swr, conversationFromUpdate(e.payload, cached?.createdAt), opts);
+      break;
+    }
+    case 'message_status_updated':
+      writeMessageStatus(swr, e.payload, opts);
+      break;
+  }
+}
+
+/** The cache key of a conversation's thread (useSWRInfinite's, from its first page). */
+export function threadKey(conversationId: string): string {
   return INFINITE + messagesGetKey(conversationId)(0, null);
 }
 
 /** A new (or re-sent) message into its thread, if that thread is cached; deduplicated by id. */
-export function writeMessage(swr: SwrHandle, message: ChatMessage): void {
+export function writeMessage(swr: SwrHandle, message: ChatMessage, opts: Pick<WriteOptions, 'only'> = {}): void {
   const key = threadKey(message.conversationId);
+  if (opts.only !== undefined && opts.only !== key) return;
   const pages = swr.cache.get(key)?.data as MessagePage[] | undefined;
   if (!Array.isArray(pages)) return;
   const next = upsertMessage(pages, message);
@@ -84,8 +109,9 @@ export function writeMessage(swr: SwrHandle, message: ChatMessage): void {
 }
 
 /** A delivery status into its thread, forward only. */
-export function writeMessageStatus(swr: SwrHandle, p: MessageStatusUpdatedPayload): void {
+export function writeMessageStatus(swr: SwrHandle, p: MessageStatusUpdatedPayload, opts: Pick<WriteOptions, 'only'> = {}): void {
   const key = threadKey(p.conversationId);
+  if (opts.only !== undefined && opts.only !== key) return;
   const pages = swr.cache.get(key)?.data as MessagePage[] | undefined;
   if (!Array.isArray(pages)) return;
   const next = applyMessageStatus(pages, p);

@@ -159,6 +159,12 @@ export interface ConversationUpdatedPayload {
   updatedAt: string;
 }
 
+/** The three inbox events, as one union (the client's onMessageSync handler and its replay buffer). */
+export type MessageSyncEvent =
+  | { type: 'new_message'; payload: NewMessagePayload }
+  | { type: 'conversation_updated'; payload: ConversationUpdatedPayload }
+  | { type: 'message_status_updated'; payload: MessageStatusUpdatedPayload };
+
 export interface ServerToClientEvents {
   connected: (payload: ConnectedPayload) => void;
   qr_code_updated: (payload: QrCodeUpdatedPayload) => void;
