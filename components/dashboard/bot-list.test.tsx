@@ -184,6 +184,7 @@ describe('BotList', () => {
     act(() => {
       publish('workspace:w1', 'bot_status_update', {
         botId: 'b2',
+        workspaceId: 'w1',
         name: 'Beta',
         status: 'CONNECTED',
         phoneNumber: '4915112345678',
@@ -279,7 +280,7 @@ describe('BotList', () => {
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     // The new status comes over the socket, as the server publishes it.
     act(() => {
-      publish('workspace:w1', 'bot_status_update', { botId: 'b1', name: 'Alpha', status: 'LOGGED_OUT', stats: {}, timestamp: new Date().toISOString() });
+      publish('workspace:w1', 'bot_status_update', { botId: 'b1', workspaceId: 'w1', name: 'Alpha', status: 'LOGGED_OUT', stats: {}, timestamp: new Date().toISOString() });
     });
     await waitFor(() => expect(within(row('b1')).getByTestId('bot-status').textContent).toBe('Logged out'));
     expect(within(row('b1')).getByRole('link', { name: 'Relink Alpha' }).getAttribute('href')).toBe('/bots/b1/link');
