@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
 import useSWR from 'swr';
+import { useActiveWorkspaceId } from '@/hooks/use-workspace';
 import { apiRequest } from '@/lib/api/fetcher';
 import type { BotView } from '@/lib/services/bots/to-bot-view';
 import type { BotSettings } from '@/lib/validation/bot-settings';
@@ -29,6 +30,8 @@ export function CreateBotWizard() {
 
   const { data: bot, error, mutate } = useSWR<BotView>(botId ? `/api/v1/bots/${botId}` : null);
   const [linked, setLinked] = useState(false);
+  // New bots go to the workspace the header shows.
+  const workspaceId = useActiveWorkspaceId();
 
   const go = (next: WizardStepId, id: string | null = botId) => {
     const q = new URLSearchParams();
@@ -77,7 +80,7 @@ export function CreateBotWizard() {
               initial={{ name: bot?.name ?? '', description: bot?.description ?? '' }}
               // Back from step 2 edits the bot made in step 1 instead of creating a second one.
               save={(details) =>
-                bot ? apiRequest<BotView>('PATCH', `/api/v1/bots/${bot.id}`, details) : apiRequest<BotView>('POST', '/api/v1/bots', details)
+                bot ? apiRequest<BotView>('PATCH', `/api/v1/bots/${bot.id}`, details) : apiRequest<BotView>('POST', '/api/v1/bots', workspaceId ? { ...details, workspaceId } : details)
               }
               onSaved={(saved) => {
                 void mutate(saved, { revalidate: false });

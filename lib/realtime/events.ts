@@ -121,6 +121,15 @@ export interface MembershipChangedPayload {
   timestamp: string;
 }
 
+/**
+ * Not in DESIGN section 2's table yet: someone joined, left, was removed or changed role in the
+ * workspace (to `workspace:{id}`), so open member lists refetch.
+ */
+export interface MembersChangedPayload {
+  workspaceId: string;
+  timestamp: string;
+}
+
 export type MessageDirection = 'in' | 'out';
 export type MessageAuthor = 'contact' | 'bot' | 'agent';
 
@@ -186,6 +195,7 @@ export interface ServerToClientEvents {
   workspace_updated: (payload: WorkspaceUpdatedPayload) => void;
   bot_deleted: (payload: BotDeletedPayload) => void;
   membership_changed: (payload: MembershipChangedPayload) => void;
+  members_changed: (payload: MembersChangedPayload) => void;
   new_message: (payload: NewMessagePayload) => void;
   conversation_updated: (payload: ConversationUpdatedPayload) => void;
   message_status_updated: (payload: MessageStatusUpdatedPayload) => void;

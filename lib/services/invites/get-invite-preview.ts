@@ -8,6 +8,7 @@ import type { InviteProblem } from './views';
 export interface InvitePreview {
   /** null: the link can be accepted (by the invited address). */
   problem: Extract<InviteProblem, 'expired' | 'used' | 'revoked'> | null;
+  workspaceId: string;
   workspaceName: string;
   inviterName: string | null;
   email: string;
@@ -33,6 +34,7 @@ export async function getInvitePreview(opts: { token: string }): Promise<InviteP
   if (!row) return null;
   return {
     problem: inviteProblem(row.invite),
+    workspaceId: row.invite.workspaceId,
     workspaceName: row.workspaceName,
     inviterName: row.inviterName,
     email: row.invite.email,
