@@ -21,7 +21,8 @@ export async function listInvites(opts: { principal: Principal; workspaceId: str
       id: invite.id,
       workspaceId: invite.workspaceId,
       email: invite.email,
-      role: invite.role === 'owner' ? 'admin' : invite.role,
+      // invites_role_not_owner keeps 'owner' out of this column.
+      role: invite.role as InviteView['role'],
       invitedBy: invite.invitedBy && inviterName !== null ? { userId: invite.invitedBy, name: inviterName } : null,
       createdAt: invite.createdAt.toISOString(),
       expiresAt: invite.expiresAt.toISOString(),
