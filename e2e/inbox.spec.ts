@@ -1,10 +1,9 @@
-import type { Browser } from '@playwright/test';
+import type { APIRequestContext, Browser } from '@playwright/test';
 import { MAIN_URL } from './servers';
-import { expect, test } from './fixtures';
+import { expect, makeUser, test } from './fixtures';
 import { InboxPage } from './pages/inbox-page';
 import { SignUpPage } from './pages/sign-up-page';
-import { SignInPage } from './pages/sign-in-page';
-import { contactInbox, contactSays, linkedBotViaApi } from './support/api';
+import { contactInbox, contactSays, inviteViaApi, linkedBotViaApi, ownWorkspaceId } from './support/api';
 import { note } from './support/note';
 import { recordRequests } from './support/requests';
 
@@ -21,14 +20,22 @@ const SETTINGS = {
 let phoneCounter = 0;
 const newContact = () => `4917${String(Date.now()).slice(-6)}${String(++phoneCounter).padStart(2, '0')}`;
 
-/** The same account signed in from another browser: another tab with its own socket. */
-async function secondTab(browser: Browser, user: { email: string; password: string }) {
+/**
+ * Another agent of the workspace in another browser (their own account, cookies and socket):
+ * invited by the owner, signed up, and joined through the invitation.
+ */
+async function secondAgent(browser: Browser, owner: APIRequestContext) {
   const context = await browser.newContext({ baseURL: MAIN_URL });
   const page = await context.newPage();
-  const signIn = new SignInPage(page);
-  await signIn.goto();
-  await signIn.signIn(user.email, user.password);
+  const agent = makeUser('Agnes');
+  const token = await inviteViaApi(owner, await ownWorkspaceId(owner), agent.email, 'agent');
+  const signUp = new SignUpPage(page);
+  await signUp.goto();
+  await signUp.signUp(agent);
   await expect(page.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible();
+  // Accepting also selects the owner's workspace for this browser.
+  const accepted = await page.request.post('/api/v1/invites/accept', { data: { token } });
+  expect(accepted.status(), await accepted.text()).toBe(200);
   return { context, page, inbox: new InboxPage(page) };
 }
 
@@ -39,11 +46,10 @@ test.beforeEach(async ({ page, newUser }) => {
   await expect(page.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible();
 });
 
-test('a contact message appears in the open inbox at once, the other tab’s badges follow, and the reply reaches the contact', async ({
+test('a contact message appears in the open inbox at once, another agent’s badges follow, and the reply reaches the contact', async ({
   page,
   browser,
   shell,
-  newUser,
 }) => {
   const botId = await linkedBotViaApi(page.request, 'Acme Support', SETTINGS);
   const inbox = new InboxPage(page);
@@ -56,7 +62,7 @@ test('a contact message appears in the open inbox at once, the other tab’s bad
   await expect(inbox.bubble('Welcome to Acme!')).toBeVisible();
   await expect.poll(() => contactInbox(page.request, botId, contact)).toContain(SETTINGS.welcomeMessage);
 
-  const other = await secondTab(browser, newUser);
+  const other = await secondAgent(browser, page.request);
   await other.inbox.goto();
   await expect(other.inbox.row('Lina')).toBeVisible();
 
@@ -68,15 +74,15 @@ test('a contact message appears in the open inbox at once, the other tab’s bad
   const latency = Math.round((await inbox.seenAt()) - sentAt);
   note('contact message → visible in the open thread', `${latency} ms`);
   await expect(inbox.bubble('Our prices start at $10.')).toBeVisible();
-  // Read here (the thread is open), so nothing is unread in the other tab either.
+  // Read here (the thread is open), so nothing is unread for the other agent either.
   await expect(other.inbox.unreadOf('Lina')).toHaveCount(0);
 
-  // A second contact writes: unread in both tabs, without a reload.
+  // A second contact writes: unread for both agents, without a reload.
   await contactSays(page.request, botId, newContact(), 'Hello?', 'Marek');
   await expect(other.inbox.unreadOf('Marek')).toHaveText('1');
   await expect(other.inbox.sidebarUnread()).toHaveText('1');
   await expect(inbox.unreadOf('Marek')).toHaveText('1');
-  // The agent reads it in the other tab: this tab's badge clears too.
+  // The other agent reads it: the badge clears here too (read state is the workspace's).
   await other.inbox.open('Marek');
   await expect(inbox.unreadOf('Marek')).toHaveCount(0);
   await expect(inbox.sidebarUnread()).toHaveCount(0);

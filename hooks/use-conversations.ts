@@ -8,9 +8,10 @@ import type { ConversationPage } from '@/lib/services/conversations/views';
 import { LIST_POLL_MS, useFallbackInterval } from './use-fallback-interval';
 import { usePushReplay } from './use-push-replay';
 import { useUnifiedWebSocket } from './use-unified-websocket';
+import { useActiveWorkspaceId } from './use-workspace';
 
 /**
- * One filtered conversation list, newest activity first, paged by the API's keyset cursor.
+ * One filtered conversation list of the active workspace, newest activity first, paged by the API's keyset cursor.
  * Pushed changes are written into these cached pages by InboxCacheSync, so a healthy socket means
  * no requests at all; the first page is fetched again only when the list mounts (or polls, after
  * the socket has been down for a while).
@@ -18,12 +19,15 @@ import { useUnifiedWebSocket } from './use-unified-websocket';
 export function useConversations(filter: InboxFilter, opts: { limit?: number; enabled?: boolean } = {}) {
   const limit = opts.limit ?? CONVERSATIONS_PAGE_SIZE;
   const enabled = opts.enabled ?? true;
-  const getKey = conversationsGetKey(filter, limit);
+  // The workspace the tab shows: the user's other workspaces have their own lists.
+  const workspaceId = useActiveWorkspaceId();
+  const scoped = { ...filter, workspaceId };
+  const getKey = conversationsGetKey(scoped, limit);
   const replay = usePushReplay();
   const swr = useSWRInfinite<ConversationPage>(enabled ? getKey : () => null, {
     refreshInterval: useFallbackInterval(LIST_POLL_MS),
     // Pushes that arrived while the list loaded.
-    onSuccess: (_data, key) => replay(conversationsPageKey(filter, null, limit), key),
+    onSuccess: (_data, key) => replay(conversationsPageKey(scoped, null, limit), key),
     // Typing a search keeps the last results on screen instead of flashing the skeleton.
     keepPreviousData: true,
   });

@@ -186,7 +186,7 @@ describe('useUnifiedWebSocket: one connection', () => {
     const second = vi.fn();
     rerender({ onBotStatusUpdate: second });
     rerender({ onBotStatusUpdate: second });
-    const payload = { botId, name: 'Renamed', status: 'CONNECTED' as const, stats: {}, timestamp: ts() };
+    const payload = { botId, workspaceId, name: 'Renamed', status: 'CONNECTED' as const, stats: {}, timestamp: ts() };
     act(() => {
       publish(workspaceRoom(), 'bot_status_update', payload);
     });
@@ -224,7 +224,7 @@ describe('useUnifiedWebSocket: handler mapping', () => {
     expect(h.onConnectionFailed.mock.calls).toEqual([[failed]]);
     expect(h.onWhatsAppDisconnected.mock.calls).toEqual([[loggedOut], [disconnected]]);
 
-    const bot = { botId, name: 'Bot', status: 'QR_REQUIRED' as const, stats: { messages: 3 }, timestamp: ts() };
+    const bot = { botId, workspaceId, name: 'Bot', status: 'QR_REQUIRED' as const, stats: { messages: 3 }, timestamp: ts() };
     publish(workspaceRoom(), 'bot_status_update', bot);
     await waitFor(() => expect(h.onBotStatusUpdate.mock.calls).toEqual([[bot]]));
 

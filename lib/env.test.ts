@@ -15,6 +15,7 @@ describe('parseEnv', () => {
       TOKEN_TTL_SECONDS: 900,
       COOKIE_SECURE: 'auto',
       TRUST_PROXY: false,
+      INVITE_TTL_DAYS: 7,
     });
     expect(e.DATABASE_URL).toBeUndefined();
     expect(e.APP_SECRET).toBeUndefined();
@@ -38,6 +39,7 @@ describe('parseEnv', () => {
     [{ APP_SECRET: 'short' }, 'APP_SECRET'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ COOKIE_SECURE: 'maybe' }, 'COOKIE_SECURE'],
+    [{ INVITE_TTL_DAYS: '0' }, 'INVITE_TTL_DAYS'],
   ])('rejects %o naming the variable', (raw, name) => {
     expect(() => parseEnv(raw)).toThrow(EnvError);
     try {

@@ -69,6 +69,8 @@ const envShape = z.object({
   /** Attempts per outbound message before it is marked failed (transient errors only are retried). */
   SEND_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(4),
   SSE_HEARTBEAT_MS: z.coerce.number().int().min(50).max(300_000).default(15_000),
+  /** How long a workspace invitation link works (days). */
+  INVITE_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(7),
 
   /** Who signs people in: Parley's own email/password (`local`), Clerk, or Firebase Authentication. */
   AUTH_PROVIDER: z.enum(AUTH_PROVIDERS, { error: `AUTH_PROVIDER must be one of ${AUTH_PROVIDERS.join(', ')}` }).default('local'),

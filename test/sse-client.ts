@@ -14,6 +14,8 @@ export interface SseStream {
   comments: string[];
   /** Aborts the request, as a closing browser tab would. */
   close(): void;
+  /** Whether the server has ended the stream. */
+  ended(): boolean;
   waitFor(pred: (f: SseFrame) => boolean, timeout?: number): Promise<SseFrame>;
 }
 
@@ -34,6 +36,7 @@ export async function openSse(
   });
   const frames: SseFrame[] = [];
   const comments: string[] = [];
+  let serverEnded = false;
   if (res.ok && res.body) {
     const reader = res.body.getReader();
     const decoder = new TextDecoder();
@@ -42,7 +45,10 @@ export async function openSse(
       try {
         for (;;) {
           const { done, value } = await reader.read();
-          if (done) return;
+          if (done) {
+            serverEnded = true;
+            return;
+          }
           buf += decoder.decode(value, { stream: true });
           for (let i = buf.indexOf('\n\n'); i >= 0; i = buf.indexOf('\n\n')) {
             const block = buf.slice(0, i);
@@ -76,6 +82,7 @@ export async function openSse(
     frames,
     comments,
     close: () => ctrl.abort(),
+    ended: () => serverEnded,
     waitFor: (pred, timeout = 4_000) =>
       vi.waitFor(
         () => {

@@ -7,7 +7,9 @@ import useSWR from 'swr';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { LIST_POLL_MS, useFallbackInterval } from '@/hooks/use-fallback-interval';
 import { useUnifiedWebSocket } from '@/hooks/use-unified-websocket';
+import { useRoleIn } from '@/hooks/use-workspace';
 import { apiRequest } from '@/lib/api/fetcher';
+import { AGENT_BOT_REASON, canManage } from '@/lib/auth/roles';
 import { formatTime, reasonText } from '@/lib/client/bot-history-format';
 import { AppError, errorMessage } from '@/lib/errors';
 import type { SessionSnapshot } from '@/lib/realtime/events';
@@ -42,6 +44,8 @@ export function BotPage({ botId }: { botId: string }) {
   }, [dialog]);
   const refreshInterval = useFallbackInterval(LIST_POLL_MS);
   const { data: bot, error, mutate } = useSWR<BotView>(deleted ? null : key, { refreshInterval });
+  // Agents read the bot; owners and admins link, edit and delete it (the API enforces the same).
+  const manager = canManage(useRoleIn(bot?.workspaceId));
 
   useUnifiedWebSocket({
     onConnectionUpdate: (p) => {
@@ -143,27 +147,35 @@ export function BotPage({ botId }: { botId: string }) {
           </div>
           {bot.description ? <p>{bot.description}</p> : null}
         </div>
-        <div className={styles.headerActions}>
-          {/* While reconnecting the account is still linked: linking again would replace it. */}
-          {cloud ? (
-            <Link className={linked ? 'button button--secondary' : 'button'} href={`/bots/${bot.id}/link`}>
-              {linked ? 'Cloud API settings' : 'Set up Cloud API'}
-            </Link>
-          ) : bot.status !== 'CONNECTED' && bot.status !== 'RECONNECTING' ? (
-            <Link className="button" href={`/bots/${bot.id}/link`}>
-              {relink ? 'Relink WhatsApp' : 'Link WhatsApp'}
-            </Link>
-          ) : null}
-          {linked ? (
-            <button type="button" className="button button--secondary" onClick={() => setDialog('logout')}>
-              {cloud ? 'Disconnect Cloud API' : 'Log out of WhatsApp'}
+        {manager ? (
+          <div className={styles.headerActions}>
+            {/* While reconnecting the account is still linked: linking again would replace it. */}
+            {cloud ? (
+              <Link className={linked ? 'button button--secondary' : 'button'} href={`/bots/${bot.id}/link`}>
+                {linked ? 'Cloud API settings' : 'Set up Cloud API'}
+              </Link>
+            ) : bot.status !== 'CONNECTED' && bot.status !== 'RECONNECTING' ? (
+              <Link className="button" href={`/bots/${bot.id}/link`}>
+                {relink ? 'Relink WhatsApp' : 'Link WhatsApp'}
+              </Link>
+            ) : null}
+            {linked ? (
+              <button type="button" className="button button--secondary" onClick={() => setDialog('logout')}>
+                {cloud ? 'Disconnect Cloud API' : 'Log out of WhatsApp'}
+              </button>
+            ) : null}
+            <button type="button" className="button button--danger" onClick={() => setDialog('delete')}>
+              Delete bot
             </button>
-          ) : null}
-          <button type="button" className="button button--danger" onClick={() => setDialog('delete')}>
-            Delete bot
-          </button>
-        </div>
+          </div>
+        ) : null}
       </div>
+
+      {manager ? null : (
+        <p className="alert alert--success" role="note" data-testid="read-only-note">
+          {AGENT_BOT_REASON}
+        </p>
+      )}
 
       <section className="card" aria-labelledby="bot-whatsapp">
         <h2 id="bot-whatsapp" className={styles.sectionTitle}>
@@ -193,30 +205,35 @@ export function BotPage({ botId }: { botId: string }) {
         <h2 id="bot-details" className={styles.sectionTitle}>
           Details
         </h2>
-        <BotDetailsForm
-          key={bot.id}
-          initial={{ name: bot.name, description: bot.description }}
-          save={(details) => apiRequest<BotView>('PATCH', key, details)}
-          onSaved={(saved) => void mutate(saved, { revalidate: false })}
-          submitLabel="Save details"
-          editing
-        />
+        {/* A disabled fieldset disables every control of the form inside it, Save included. */}
+        <fieldset className={styles.readOnly} disabled={!manager}>
+          <BotDetailsForm
+            key={bot.id}
+            initial={{ name: bot.name, description: bot.description }}
+            save={(details) => apiRequest<BotView>('PATCH', key, details)}
+            onSaved={(saved) => void mutate(saved, { revalidate: false })}
+            submitLabel="Save details"
+            editing
+          />
+        </fieldset>
       </section>
 
       <section className="card" aria-labelledby="bot-behaviour">
         <h2 id="bot-behaviour" className={styles.sectionTitle}>
           Behaviour
         </h2>
-        <BotBehaviourForm
-          key={bot.id}
-          initial={bot.settings}
-          submitLabel="Save behaviour"
-          savedMessage="Saved"
-          onSubmit={async (settings: BotSettings) => {
-            const saved = await apiRequest<BotView>('PATCH', key, { settings });
-            await mutate(saved, { revalidate: false });
-          }}
-        />
+        <fieldset className={styles.readOnly} disabled={!manager}>
+          <BotBehaviourForm
+            key={bot.id}
+            initial={bot.settings}
+            submitLabel="Save behaviour"
+            savedMessage="Saved"
+            onSubmit={async (settings: BotSettings) => {
+              const saved = await apiRequest<BotView>('PATCH', key, { settings });
+              await mutate(saved, { revalidate: false });
+            }}
+          />
+        </fieldset>
       </section>
 
       <ConnectionHistory botId={bot.id} refreshInterval={refreshInterval} />

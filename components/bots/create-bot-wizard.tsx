@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
 import useSWR from 'swr';
+import { useActiveWorkspaceId } from '@/hooks/use-workspace';
 import { apiRequest } from '@/lib/api/fetcher';
 import type { BotChannel } from '@/lib/db/schema';
 import type { BotView } from '@/lib/services/bots/to-bot-view';
@@ -33,6 +34,8 @@ export function CreateBotWizard() {
   const { data: bot, error, mutate } = useSWR<BotView>(botId ? `/api/v1/bots/${botId}` : null);
   const [linked, setLinked] = useState(false);
   const [channel, setChannel] = useState<BotChannel>('whatsapp_web');
+  // New bots go to the workspace the header shows.
+  const workspaceId = useActiveWorkspaceId();
 
   const go = (next: WizardStepId, id: string | null = botId) => {
     const q = new URLSearchParams();
@@ -84,7 +87,7 @@ export function CreateBotWizard() {
               save={(details) =>
                 bot
                   ? apiRequest<BotView>('PATCH', `/api/v1/bots/${bot.id}`, details)
-                  : apiRequest<BotView>('POST', '/api/v1/bots', { ...details, channel })
+                  : apiRequest<BotView>('POST', '/api/v1/bots', { ...details, channel, ...(workspaceId ? { workspaceId } : {}) })
               }
               onSaved={(saved) => {
                 void mutate(saved, { revalidate: false });

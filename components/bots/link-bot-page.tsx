@@ -4,6 +4,8 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import useSWR from 'swr';
+import { useRoleIn } from '@/hooks/use-workspace';
+import { canManage } from '@/lib/auth/roles';
 import { AppError } from '@/lib/errors';
 import type { BotView } from '@/lib/services/bots/to-bot-view';
 import { CloudApiSetup } from './cloud-api-setup';
@@ -17,6 +19,7 @@ export function LinkBotPage({ botId }: { botId: string }) {
   // when this page links it, and the success view must stay on screen then.
   const [linkedOnArrival, setLinkedOnArrival] = useState<boolean | null>(null);
   if (bot && linkedOnArrival === null) setLinkedOnArrival(bot.status === 'CONNECTED');
+  const manager = canManage(useRoleIn(bot?.workspaceId));
 
   if (error) {
     const code = error instanceof AppError ? error.code : 'internal';
@@ -54,7 +57,16 @@ export function LinkBotPage({ botId }: { botId: string }) {
           </p>
         </div>
       </div>
-      {bot.channel === 'cloud_api' ? (
+      {!manager ? (
+        // QR codes are credentials: agents are never shown one (nor subscribed to the session).
+        <section className="card" role="status">
+          <h2>Only owners and admins can link WhatsApp</h2>
+          <p>
+            Ask an owner or admin of this workspace to link {bot.name}. You can still read the <Link href={`/bots/${bot.id}`}>bot’s page</Link> and
+            answer its conversations in the inbox.
+          </p>
+        </section>
+      ) : bot.channel === 'cloud_api' ? (
         <section className="card">
           <CloudApiSetup bot={bot} onLinked={(saved) => void mutate(saved, { revalidate: false })} />
         </section>

@@ -5,6 +5,7 @@ import pino from 'pino';
 import { SWRConfig } from 'swr';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { UnifiedWebSocketProvider } from '@/components/realtime/unified-websocket-provider';
+import { WorkspaceProvider } from '@/components/shell/workspace-context';
 import { createEtagFetcher } from '@/lib/api/etag-fetcher';
 import type { Principal } from '@/lib/auth/principal';
 import { installRealtime, publish } from '@/lib/realtime/publish';
@@ -104,19 +105,22 @@ afterAll(async () => {
   await realtime.close();
 });
 
-function renderList() {
+function renderList(role: 'owner' | 'admin' | 'agent' = 'owner') {
+  const workspace = { id: 'w1', name: 'Acme', role };
   return render(
     // A fresh SWR cache per test, so one test's list never leaks into the next.
     <SWRConfig value={{ provider: () => new Map() }}>
-      <UnifiedWebSocketProvider options={{ url: base, auth: { token: 'good' } }} fetcher={createEtagFetcher({ base })}>
-        <BotList />
-      </UnifiedWebSocketProvider>
+      <WorkspaceProvider active={workspace} workspaces={[workspace]}>
+        <UnifiedWebSocketProvider options={{ url: base, auth: { token: 'good' } }} fetcher={createEtagFetcher({ base })}>
+          <BotList />
+        </UnifiedWebSocketProvider>
+      </WorkspaceProvider>
     </SWRConfig>,
   );
 }
 
-async function renderLoaded(count: number) {
-  const view = renderList();
+async function renderLoaded(count: number, role: 'owner' | 'admin' | 'agent' = 'owner') {
+  const view = renderList(role);
   await waitFor(() => expect(screen.queryAllByTestId('bot-row')).toHaveLength(count));
   // Events are only delivered once the socket has joined workspace:w1.
   await waitFor(() => expect(realtime.facade.connectionCount()).toBe(1));
@@ -175,6 +179,25 @@ describe('BotList', () => {
     expect(beta.queryByRole('button', { name: /Log out/ })).toBeNull();
   });
 
+  it('shows an agent every bot with Open only, and says why (no link, log out or delete)', async () => {
+    bots = [bot({ id: 'b1', name: 'Alpha', status: 'CONNECTED', phoneNumber: '15550001234' }), bot({ id: 'b2', name: 'Beta' })];
+    await renderLoaded(2, 'agent');
+    for (const id of ['b1', 'b2']) {
+      const r = within(row(id));
+      expect(r.getByRole('link', { name: /^Open / })).toBeTruthy();
+      expect(r.queryByRole('button')).toBeNull();
+      expect(r.queryByRole('link', { name: /Link WhatsApp|Relink/ })).toBeNull();
+    }
+    expect(screen.getByTestId('read-only-note').textContent).toMatch(/only owners and admins/);
+  });
+
+  it('an agent’s empty dashboard offers no Create bot link', async () => {
+    renderList('agent');
+    const heading = await screen.findByRole('heading', { name: 'No bots yet' });
+    expect(within(heading.closest('section')!).queryByRole('link', { name: 'Create bot' })).toBeNull();
+    expect(heading.closest('section')!.textContent).toMatch(/Owners and admins create/);
+  });
+
   it('applies bot_status_update live, without another request for the list', async () => {
     bots = [bot({ id: 'b1', name: 'Alpha' }), bot({ id: 'b2', name: 'Beta', status: 'QR_REQUIRED' })];
     await renderLoaded(2);
@@ -184,6 +207,7 @@ describe('BotList', () => {
     act(() => {
       publish('workspace:w1', 'bot_status_update', {
         botId: 'b2',
+        workspaceId: 'w1',
         name: 'Beta',
         status: 'CONNECTED',
         phoneNumber: '4915112345678',
@@ -279,7 +303,7 @@ describe('BotList', () => {
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     // The new status comes over the socket, as the server publishes it.
     act(() => {
-      publish('workspace:w1', 'bot_status_update', { botId: 'b1', name: 'Alpha', status: 'LOGGED_OUT', stats: {}, timestamp: new Date().toISOString() });
+      publish('workspace:w1', 'bot_status_update', { botId: 'b1', workspaceId: 'w1', name: 'Alpha', status: 'LOGGED_OUT', stats: {}, timestamp: new Date().toISOString() });
     });
     await waitFor(() => expect(within(row('b1')).getByTestId('bot-status').textContent).toBe('Logged out'));
     expect(within(row('b1')).getByRole('link', { name: 'Relink Alpha' }).getAttribute('href')).toBe('/bots/b1/link');

@@ -7,7 +7,9 @@ import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { EmptyIcon } from '@/components/ui/empty-icon';
 import { useBots } from '@/hooks/use-bots';
 import { useUnifiedWebSocket } from '@/hooks/use-unified-websocket';
+import { useWorkspaces } from '@/hooks/use-workspace';
 import { apiRequest } from '@/lib/api/fetcher';
+import { AGENT_BOT_REASON, canManage } from '@/lib/auth/roles';
 import { AppError } from '@/lib/errors';
 import type { BotView } from '@/lib/services/bots/to-bot-view';
 import { BotRow } from './bot-row';
@@ -34,6 +36,10 @@ function useNow(tickMs: number): number {
  */
 export function BotList() {
   const { data, error, mutate } = useBots();
+  const workspaces = useWorkspaces();
+  // Per bot (its workspace's role): owners and admins manage, agents read.
+  const manages = (workspaceId: string) => canManage(workspaces?.workspaces.find((w) => w.id === workspaceId)?.role);
+  const activeManager = canManage(workspaces?.active?.role);
   const [pending, setPending] = useState<PendingAction | null>(null);
   const [announcement, setAnnouncement] = useState('');
   const headingRef = useRef<HTMLHeadingElement>(null);
@@ -101,16 +107,27 @@ export function BotList() {
           <h2 id="no-bots" ref={headingRef} tabIndex={-1} className={styles.headingTarget}>
             No bots yet
           </h2>
-          <p>Create a bot, link its WhatsApp account by scanning a QR code, and it starts answering your contacts.</p>
-          <Link className="button" href="/bots/new">
-            Create bot
-          </Link>
+          {activeManager ? (
+            <>
+              <p>Create a bot, link its WhatsApp account by scanning a QR code, and it starts answering your contacts.</p>
+              <Link className="button" href="/bots/new">
+                Create bot
+              </Link>
+            </>
+          ) : (
+            <p>This workspace has no bots yet. Owners and admins create and link them; you will see them here, live.</p>
+          )}
         </section>
       ) : (
         <section aria-labelledby="bots-heading">
           <h2 id="bots-heading" ref={headingRef} tabIndex={-1} className={`visually-hidden ${styles.headingTarget}`}>
             Bots
           </h2>
+          {bots.some((b) => !manages(b.workspaceId)) ? (
+            <p className="muted" data-testid="read-only-note">
+              {AGENT_BOT_REASON}
+            </p>
+          ) : null}
           <div className={`card ${styles.tableCard}`}>
             <table className={styles.table} aria-labelledby="bots-heading">
               <thead>
@@ -135,6 +152,7 @@ export function BotList() {
                     bot={bot}
                     now={now}
                     messagesToday={bot.messagesToday}
+                    canManage={manages(bot.workspaceId)}
                     onLogout={(b) => setPending({ kind: 'logout', botId: b.id })}
                     onDelete={(b) => setPending({ kind: 'delete', botId: b.id })}
                   />

@@ -10,6 +10,8 @@ interface BotRowProps {
   now: number;
   /** Messages in and out over the last 24 hours; a dash when unknown (never a made-up 0). */
   messagesToday?: number | null;
+  /** Owners and admins link, log out and delete; agents only open the bot (read-only). */
+  canManage: boolean;
   onLogout: (bot: BotView) => void;
   onDelete: (bot: BotView) => void;
 }
@@ -29,9 +31,9 @@ function linksByQr(bot: BotView): boolean {
  * label and adds the bot's name ("Delete Support bot"), so a screen reader's list of buttons
  * is not seven identical "Delete"s.
  */
-export function BotRow({ bot, now, messagesToday, onLogout, onDelete }: BotRowProps) {
+export function BotRow({ bot, now, messagesToday, canManage, onLogout, onDelete }: BotRowProps) {
   const connected = bot.status === 'CONNECTED';
-  const canLogOut = linksByQr(bot) && (connected || bot.status === 'RECONNECTING');
+  const canLogOut = canManage && linksByQr(bot) && (connected || bot.status === 'RECONNECTING');
   // Once a bot has been linked, linking again is a "relink" (same page, different expectation).
   const linkLabel = bot.lastConnectedAt || bot.status === 'LOGGED_OUT' ? 'Relink' : 'Link WhatsApp';
 
@@ -66,7 +68,7 @@ export function BotRow({ bot, now, messagesToday, onLogout, onDelete }: BotRowPr
           <Link className="button button--secondary" href={`/bots/${bot.id}`} aria-label={`Open ${bot.name}`}>
             Open
           </Link>
-          {linksByQr(bot) && !connected ? (
+          {canManage && linksByQr(bot) && !connected ? (
             <Link className="button button--secondary" href={`/bots/${bot.id}/link`} aria-label={`${linkLabel} ${bot.name}`}>
               {linkLabel}
             </Link>
@@ -81,9 +83,11 @@ export function BotRow({ bot, now, messagesToday, onLogout, onDelete }: BotRowPr
               Log out
             </button>
           ) : null}
-          <button type="button" className="button button--ghost" onClick={() => onDelete(bot)} aria-label={`Delete ${bot.name}`}>
-            Delete
-          </button>
+          {canManage ? (
+            <button type="button" className="button button--ghost" onClick={() => onDelete(bot)} aria-label={`Delete ${bot.name}`}>
+              Delete
+            </button>
+          ) : null}
         </div>
       </td>
     </tr>

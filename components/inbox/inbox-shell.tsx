@@ -2,6 +2,7 @@
 
 import { useParams } from 'next/navigation';
 import type { ReactNode } from 'react';
+import { useActiveWorkspaceId } from '@/hooks/use-workspace';
 import { ConversationFilters } from './conversation-filters';
 import { ConversationList } from './conversation-list';
 import { InboxFilterProvider } from './inbox-filter-provider';
@@ -14,8 +15,10 @@ import styles from './inbox.module.css';
  */
 export function InboxShell({ children }: { children: ReactNode }) {
   const { conversationId } = useParams<{ conversationId?: string }>();
+  // Another workspace starts with fresh filters (its bots are not this one's).
+  const workspaceId = useActiveWorkspaceId();
   return (
-    <InboxFilterProvider>
+    <InboxFilterProvider key={workspaceId ?? 'all'}>
       <div className={styles.inbox} data-pane={conversationId ? 'thread' : 'list'}>
         <div className={styles.header}>
           <h1>Inbox</h1>

@@ -1,7 +1,7 @@
 'use client';
 
 import { useSWRConfig } from 'swr';
-import { applyBotStatus, BOTS_KEY, type BotsResponse } from '@/hooks/use-bots';
+import { applyBotStatus, BOTS_KEY, botsKeysFor, type BotsResponse } from '@/hooks/use-bots';
 import { useUnifiedWebSocket } from '@/hooks/use-unified-websocket';
 import { apiRequest } from '@/lib/api/fetcher';
 import type { BotView } from '@/lib/services/bots/to-bot-view';
@@ -29,29 +29,36 @@ function appendBot(botId: string) {
  */
 export function LiveCacheSync() {
   const { mutate, cache } = useSWRConfig();
+  const listKeys = () => [...cache.keys()].filter((k) => k === BOTS_KEY || k.startsWith(`${BOTS_KEY}?`));
   useUnifiedWebSocket({
     onBotStatusUpdate: (p) => {
-      const list = cache.get(BOTS_KEY)?.data as BotsResponse | undefined;
-      if (list) {
+      // Only the lists this bot belongs in: the user's other workspaces push here too.
+      for (const key of botsKeysFor(p.workspaceId)) {
+        const list = cache.get(key)?.data as BotsResponse | undefined;
+        if (!list) continue;
         const next = applyBotStatus(list, p);
-        if (next) void mutate(BOTS_KEY, next, { revalidate: false });
+        if (next) void mutate(key, next, { revalidate: false });
         // A bot this tab has not seen yet (just created): fetch that one bot and append it.
         // A plain revalidation would do nothing while the dashboard is not mounted.
-        else void mutate(BOTS_KEY, appendBot(p.botId), { revalidate: false });
+        else void mutate(key, appendBot(p.botId), { revalidate: false });
       }
       const bot = cache.get(botKey(p.botId))?.data as BotView | undefined;
       if (bot) void mutate(botKey(p.botId), applyBotStatus({ bots: [bot] }, p)?.bots[0] ?? bot, { revalidate: false });
     },
     onMessageSync: (e) => {
       if (e.type !== 'new_message') return;
-      const list = cache.get(BOTS_KEY)?.data as BotsResponse | undefined;
-      if (!list?.bots.some((b) => b.id === e.payload.botId)) return;
-      const bots = list.bots.map((b) => (b.id === e.payload.botId ? { ...b, messagesToday: (b.messagesToday ?? 0) + 1 } : b));
-      void mutate(BOTS_KEY, { bots }, { revalidate: false });
+      for (const key of listKeys()) {
+        const list = cache.get(key)?.data as BotsResponse | undefined;
+        if (!list?.bots.some((b) => b.id === e.payload.botId)) continue;
+        const bots = list.bots.map((b) => (b.id === e.payload.botId ? { ...b, messagesToday: (b.messagesToday ?? 0) + 1 } : b));
+        void mutate(key, { bots }, { revalidate: false });
+      }
     },
     onBotDeleted: (p) => {
-      const list = cache.get(BOTS_KEY)?.data as BotsResponse | undefined;
-      if (list) void mutate(BOTS_KEY, { bots: list.bots.filter((b) => b.id !== p.botId) }, { revalidate: false });
+      for (const key of botsKeysFor(p.workspaceId)) {
+        const list = cache.get(key)?.data as BotsResponse | undefined;
+        if (list) void mutate(key, { bots: list.bots.filter((b) => b.id !== p.botId) }, { revalidate: false });
+      }
     },
   });
   return null;

@@ -2,19 +2,20 @@ import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { InboxNotifier } from '@/components/inbox/inbox-notifier';
 import { ConnectionIndicator } from '@/components/realtime/connection-indicator';
+import { MembershipSync } from './membership-sync';
 import { SidebarNav } from './sidebar-nav';
 import { SignOutButton } from './sign-out-button';
-import { WorkspaceName } from './workspace-name';
+import { WorkspaceSwitcher } from './workspace-switcher';
 
 interface AppShellProps {
   user: { name: string; email: string };
-  workspace: { id: string; name: string } | null;
   /** Shows the phone simulator in the navigation (WHATSAPP_ENGINE=simulator). */
   simulator?: boolean;
   children: ReactNode;
 }
 
-export function AppShell({ user, workspace, simulator = false, children }: AppShellProps) {
+/** The signed-in chrome. The workspaces come from WorkspaceProvider (set by the layout). */
+export function AppShell({ user, simulator = false, children }: AppShellProps) {
   return (
     <div className="shell">
       <a href="#main" className="skip-link">
@@ -24,7 +25,7 @@ export function AppShell({ user, workspace, simulator = false, children }: AppSh
         <Link href="/dashboard" className="shell__brand">
           <span className="brand-mark" aria-hidden="true">P</span> Parley
         </Link>
-        {workspace ? <WorkspaceName workspaceId={workspace.id} initialName={workspace.name} /> : null}
+        <WorkspaceSwitcher />
         <span className="shell__spacer" />
         <ConnectionIndicator />
         <span className="shell__user" title={user.email}>
@@ -36,6 +37,7 @@ export function AppShell({ user, workspace, simulator = false, children }: AppSh
         <SidebarNav simulator={simulator} />
       </nav>
       <main id="main" className="shell__main">
+        <MembershipSync />
         {children}
       </main>
       <InboxNotifier />

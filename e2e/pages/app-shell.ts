@@ -52,6 +52,13 @@ export class AppShell {
     return this.page.getByTestId('workspace-name');
   }
 
+  /** The header's workspace menu (users in several workspaces). */
+  async switchWorkspace(name: string) {
+    await this.page.getByRole('button', { name: /switch workspace/ }).click();
+    await this.page.getByRole('menuitemradio', { name: new RegExp(`^${name}`) }).click();
+    await expect(this.workspaceName()).toHaveText(name);
+  }
+
   async navigate(label: 'Dashboard' | 'Inbox' | 'Settings') {
     await this.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label }).click();
     await expect(this.page.getByRole('heading', { level: 1, name: label })).toBeVisible();

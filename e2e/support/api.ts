@@ -57,3 +57,17 @@ export async function contactInbox(request: APIRequestContext, botId: string, to
   const { received } = (await res.json()) as { received: { to: string; text: string }[] };
   return received.filter((m) => m.to === to).map((m) => m.text);
 }
+
+/** The signed-in user's first (personal) workspace. */
+export async function ownWorkspaceId(request: APIRequestContext): Promise<string> {
+  const res = await request.get('/api/v1/auth/session');
+  expect(res.status()).toBe(200);
+  return ((await res.json()) as { workspaces: { id: string }[] }).workspaces[0]!.id;
+}
+
+/** `POST /api/v1/workspaces/{id}/invites` as the signed-in owner or admin; the link's token. */
+export async function inviteViaApi(request: APIRequestContext, workspaceId: string, email: string, role: 'agent' | 'admin' = 'agent'): Promise<string> {
+  const res = await request.post(`/api/v1/workspaces/${workspaceId}/invites`, { data: { email, role } });
+  expect(res.status(), await res.text()).toBe(201);
+  return ((await res.json()) as { path: string }).path.split('/').pop()!;
+}

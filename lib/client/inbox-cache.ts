@@ -1,7 +1,7 @@
 import type { Cache, ScopedMutator } from 'swr';
 import type { ChatMessage, MessageStatusUpdatedPayload, MessageSyncEvent } from '@/lib/realtime/events';
 import { conversationFromUpdate, type ConversationPage, type ConversationView, type MessagePage, type UnreadSummary } from '@/lib/services/conversations/views';
-import { conversationKey, conversationsGetKey, messagesGetKey, parseConversationsKey, SESSION_KEY, UNREAD_KEY } from './inbox-keys';
+import { conversationKey, conversationsGetKey, messagesGetKey, parseConversationsKey, SESSION_KEY, unreadKey } from './inbox-keys';
 import { applyUnread, findInPages, placeConversation } from './inbox-lists';
 import { applyMessageStatus, upsertMessage } from './inbox-threads';
 
@@ -71,9 +71,13 @@ export function writeConversation(swr: SwrHandle, view: ConversationView, opts: 
     const placed = placeConversation(pages, next, filter.filter, meId);
     if (placed) writeInfinite(swr, key, placed, conversationsGetKey(filter.filter, filter.limit));
   }
-  const summary = want(UNREAD_KEY) ? (cache.get(UNREAD_KEY)?.data as UnreadSummary | undefined) : undefined;
-  const unread = summary ? applyUnread(summary, view.id, view.unreadCount) : null;
-  if (unread) void swr.mutate(UNREAD_KEY, unread, NO_REVALIDATE);
+  // The conversation's workspace's counts, and the all-workspaces counts when something reads them.
+  for (const key of [unreadKey(view.workspaceId), unreadKey(null)]) {
+    if (!want(key)) continue;
+    const summary = cache.get(key)?.data as UnreadSummary | undefined;
+    const unread = summary ? applyUnread(summary, view.id, view.unreadCount) : null;
+    if (unread) void swr.mutate(key, unread, NO_REVALIDATE);
+  }
 }
 
 /** One pushed inbox event into the caches it concerns (or only `opts.only`). */

@@ -13,6 +13,8 @@ export interface InboxFilter {
   botId: string | null;
   /** Search text ('' for none). */
   q: string;
+  /** One workspace's conversations (the one the tab shows); absent or null for all the user's. */
+  workspaceId?: string | null;
 }
 
 export const DEFAULT_FILTER: InboxFilter = { assignee: 'all', status: 'open', botId: null, q: '' };
@@ -21,10 +23,16 @@ export const MESSAGES_PAGE_SIZE = 50;
 
 const CONVERSATIONS_PATH = '/api/v1/conversations';
 export const UNREAD_KEY = '/api/v1/conversations/unread';
+
+/** Unread counts of one workspace (null: all of the user's workspaces). */
+export function unreadKey(workspaceId: string | null | undefined): string {
+  return workspaceId ? `${UNREAD_KEY}?workspaceId=${workspaceId}` : UNREAD_KEY;
+}
 export const SESSION_KEY = '/api/v1/auth/session';
 
 export const conversationKey = (id: string) => `${CONVERSATIONS_PATH}/${id}`;
 export const membersKey = (workspaceId: string) => `/api/v1/workspaces/${workspaceId}/members`;
+export const invitesKey = (workspaceId: string) => `/api/v1/workspaces/${workspaceId}/invites`;
 
 export function isDefaultFilter(f: InboxFilter): boolean {
   return f.assignee === 'all' && f.status === 'open' && !f.botId && !f.q.trim();
@@ -33,6 +41,7 @@ export function isDefaultFilter(f: InboxFilter): boolean {
 /** One page of a conversation list; `cursor` is the previous page's nextCursor. */
 export function conversationsPageKey(filter: InboxFilter, cursor: string | null, limit = CONVERSATIONS_PAGE_SIZE): string {
   const params = new URLSearchParams({ status: filter.status, assignee: filter.assignee });
+  if (filter.workspaceId) params.set('workspaceId', filter.workspaceId);
   if (filter.botId) params.set('botId', filter.botId);
   const q = filter.q.trim();
   if (q) params.set('q', q);
@@ -60,7 +69,7 @@ export function parseConversationsKey(key: string): { filter: InboxFilter; limit
     return null;
   }
   return {
-    filter: { status, assignee, botId: params.get('botId'), q: params.get('q') ?? '' },
+    filter: { status, assignee, botId: params.get('botId'), q: params.get('q') ?? '', workspaceId: params.get('workspaceId') },
     limit: Number(params.get('limit')) || CONVERSATIONS_PAGE_SIZE,
   };
 }

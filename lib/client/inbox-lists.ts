@@ -13,6 +13,7 @@ type Match = 'yes' | 'no' | 'unknown';
  * here: a search (the server also matches message text) or "Mine" before we know who "me" is.
  */
 export function matchesFilter(view: ConversationView, filter: InboxFilter, meId: string | null): Match {
+  if (filter.workspaceId && view.workspaceId !== filter.workspaceId) return 'no';
   if (filter.botId && view.botId !== filter.botId) return 'no';
   if (filter.status !== 'all' && view.status !== filter.status) return 'no';
   if (filter.assignee === 'unassigned' && view.assigneeId !== null) return 'no';

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, boolean, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, boolean, check, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 // DESIGN section 6. Tables arrive with the issue that needs them.
 
@@ -43,6 +43,39 @@ export const memberships = pgTable(
     createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.userId] }), index('memberships_user_idx').on(t.userId)],
+);
+
+/**
+ * Invitations to a workspace. Only a SHA-256 of the link's token is stored (like session cookies),
+ * so neither a database leak nor a log line can be turned into a usable link. An invite is bound
+ * to one email address, expires, and is used at most once (`accepted_at`); the partial unique index
+ * keeps one pending invite per address and workspace (a new one replaces the old).
+ */
+export const invites = pgTable(
+  'invites',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    // Lower-cased and trimmed, like users.email.
+    email: text('email').notNull(),
+    role: membershipRole('role').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    invitedBy: uuid('invited_by').references(() => users.id, { onDelete: 'set null' }),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    acceptedAt: timestamp('accepted_at', { withTimezone: true }),
+    acceptedBy: uuid('accepted_by').references(() => users.id, { onDelete: 'set null' }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('invites_token_hash_key').on(t.tokenHash),
+    index('invites_workspace_idx').on(t.workspaceId, t.createdAt),
+    uniqueIndex('invites_pending_email_key').on(t.workspaceId, t.email).where(sql`accepted_at is null and revoked_at is null`),
+    // Ownership is never handed out by link: owners promote members instead.
+    check('invites_role_not_owner', sql`${t.role} <> 'owner'`),
+  ],
 );
 
 /** Browser sessions. Only a SHA-256 of the cookie value is stored, so a database leak is no login. */
@@ -270,6 +303,7 @@ export type Workspace = typeof workspaces.$inferSelect;
 export type Membership = typeof memberships.$inferSelect;
 export type MembershipRole = (typeof membershipRole.enumValues)[number];
 export type Session = typeof sessions.$inferSelect;
+export type Invite = typeof invites.$inferSelect;
 export type Bot = typeof bots.$inferSelect;
 export type BotChannel = (typeof botChannel.enumValues)[number];
 export type SessionEvent = typeof sessionEvents.$inferSelect;

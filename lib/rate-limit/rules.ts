@@ -18,3 +18,9 @@ export const SIMULATOR_PER_USER: RateLimitRule = { name: 'simulator:user', limit
 // Agent replies and inbox writes: generous for a person typing, a wall for a script.
 export const MESSAGE_SEND_PER_USER: RateLimitRule = { name: 'message-send:user', limit: 120, windowMs: MINUTE };
 export const CONVERSATION_WRITE_PER_USER: RateLimitRule = { name: 'conversation-write:user', limit: 300, windowMs: MINUTE };
+// Invitations: a team is invited in a sitting, a script spraying links is not.
+export const INVITE_CREATE_PER_USER: RateLimitRule = { name: 'invite-create:user', limit: 20, windowMs: 10 * MINUTE };
+export const INVITE_CREATE_PER_WORKSPACE: RateLimitRule = { name: 'invite-create:workspace', limit: 50, windowMs: 60 * MINUTE };
+// Tokens are 256-bit random (not guessable); this only stops a client hammering the endpoint.
+export const INVITE_ACCEPT_PER_USER: RateLimitRule = { name: 'invite-accept:user', limit: 20, windowMs: 10 * MINUTE };
+export const MEMBER_WRITE_PER_USER: RateLimitRule = { name: 'member-write:user', limit: 60, windowMs: MINUTE };

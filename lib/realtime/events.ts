@@ -1,6 +1,7 @@
 // The realtime contract (DESIGN.md section 2), imported by the server and the browser alike.
 // Every server→client payload carries an ISO-8601 `timestamp`.
 
+import type { MembershipRole } from '@/lib/db/schema';
 import type { ErrorCode } from '@/lib/errors';
 
 export type SessionStatus =
@@ -69,6 +70,8 @@ export interface ConnectionErrorPayload {
 
 export interface BotStatusUpdatePayload {
   botId: string;
+  /** Beyond DESIGN: whose bot, so a tab showing one workspace ignores the others' bots. */
+  workspaceId: string;
   name: string;
   status: SessionStatus;
   phoneNumber?: string;
@@ -100,6 +103,29 @@ export interface WorkspaceUpdatedPayload {
 /** Not in DESIGN section 2's table yet: a bot was deleted, so dashboards drop it without a refetch. */
 export interface BotDeletedPayload {
   botId: string;
+  workspaceId: string;
+  timestamp: string;
+}
+
+/**
+ * Not in DESIGN section 2's table yet: the receiving user's membership changed (sent to
+ * `user:{id}`). By the time it arrives the server has already moved the user's sockets: joined
+ * `workspace:{id}` (added), or left it and that workspace's `session:{botId}` rooms (removed; an
+ * agent also leaves the session rooms, which carry QR codes). `role: null` = no longer a member.
+ */
+export interface MembershipChangedPayload {
+  workspaceId: string;
+  workspaceName: string;
+  role: MembershipRole | null;
+  reason: 'added' | 'role_changed' | 'removed' | 'left';
+  timestamp: string;
+}
+
+/**
+ * Not in DESIGN section 2's table yet: someone joined, left, was removed or changed role in the
+ * workspace (to `workspace:{id}`), so open member lists refetch.
+ */
+export interface MembersChangedPayload {
   workspaceId: string;
   timestamp: string;
 }
@@ -174,6 +200,8 @@ export interface ServerToClientEvents {
   bot_status_update: (payload: BotStatusUpdatePayload) => void;
   workspace_updated: (payload: WorkspaceUpdatedPayload) => void;
   bot_deleted: (payload: BotDeletedPayload) => void;
+  membership_changed: (payload: MembershipChangedPayload) => void;
+  members_changed: (payload: MembersChangedPayload) => void;
   new_message: (payload: NewMessagePayload) => void;
   conversation_updated: (payload: ConversationUpdatedPayload) => void;
   message_status_updated: (payload: MessageStatusUpdatedPayload) => void;

@@ -1,6 +1,18 @@
+import type { MembershipRole } from '@/lib/db/schema';
 import { childLogger } from '@/lib/logger';
 import { processSlot } from '@/lib/process-slot';
-import type { ServerEventName, ServerEventPayload } from './events';
+import type { MembershipChangedPayload, ServerEventName, ServerEventPayload } from './events';
+
+/** A user's membership in one workspace after a change (`role: null`: no longer a member). */
+export interface MembershipChange {
+  userId: string;
+  workspaceId: string;
+  workspaceName: string;
+  role: MembershipRole | null;
+  reason: MembershipChangedPayload['reason'];
+  /** The workspace's bots: their `session:{botId}` rooms are left when the user may no longer watch them. */
+  botIds: readonly string[];
+}
 
 /**
  * What the custom server exposes to the rest of the process. Route handlers are bundled apart
@@ -11,6 +23,12 @@ export interface RealtimeFacade {
   publish<E extends ServerEventName>(rooms: string | readonly string[], event: E, payload: ServerEventPayload<E>): void;
   /** Closes every socket in the rooms (e.g. all tabs of a browser session that signed out). */
   disconnectRooms(rooms: string | readonly string[]): void;
+  /**
+   * Applies a membership change to the user's live connections at once: sockets join or leave
+   * the workspace (and its session rooms), keep an up-to-date principal, SSE streams the user
+   * may no longer read end, and the user's tabs get `membership_changed`.
+   */
+  applyMembership(change: MembershipChange): void;
   connectionCount(): number;
   sseConnectionCount(): number;
 }
@@ -47,4 +65,9 @@ export function publish<E extends ServerEventName>(
 
 export function disconnectRooms(rooms: string | readonly string[]): void {
   getRealtime()?.disconnectRooms(rooms);
+}
+
+/** See RealtimeFacade.applyMembership; a no-op when no realtime server runs in this process. */
+export function applyMembership(change: MembershipChange): void {
+  getRealtime()?.applyMembership(change);
 }

@@ -4,6 +4,8 @@ export const conversationIdParam = z.uuid('Conversation not found.');
 export const messageIdParam = z.uuid('Message not found.');
 
 export const listConversationsQuery = z.object({
+  /** One of the caller's workspaces; all of them when absent. */
+  workspaceId: z.uuid('Workspace not found.').optional(),
   botId: z.uuid('Bot not found.').optional(),
   status: z.enum(['open', 'resolved', 'all'], { error: "Status must be 'open', 'resolved' or 'all'." }).default('open'),
   assignee: z.enum(['me', 'unassigned', 'all'], { error: "Assignee must be 'me', 'unassigned' or 'all'." }).default('all'),

@@ -36,6 +36,7 @@ describe('SendQueue', () => {
     installRealtime({
       publish: (_rooms, event, payload) => void events.push({ event, payload: payload as unknown as Record<string, unknown> }),
       disconnectRooms: () => {},
+      applyMembership: () => {},
       connectionCount: () => 0,
       sseConnectionCount: () => 0,
     });

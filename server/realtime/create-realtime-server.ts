@@ -3,8 +3,9 @@ import type { Logger } from 'pino';
 import { Server } from 'socket.io';
 import type { Credentials } from '@/lib/auth/authenticate';
 import { workspaceIds, type Principal } from '@/lib/auth/principal';
+import { canManage } from '@/lib/auth/roles';
 import { nowIso, rooms, type ClientToServerEvents, type ServerToClientEvents } from '@/lib/realtime/events';
-import type { RealtimeFacade } from '@/lib/realtime/publish';
+import type { MembershipChange, RealtimeFacade } from '@/lib/realtime/publish';
 import { registerAuthHandlers } from './auth-handlers';
 import { registerSessionHandlers } from './session-handlers';
 import { createSocketHandlerRegistrar } from './socket-handler';
@@ -82,6 +83,9 @@ export function createRealtimeServer(httpServer: HttpServer, opts: RealtimeOptio
     disconnectRooms(target) {
       io.in(target as string | string[]).disconnectSockets(true);
     },
+    applyMembership(change) {
+      applyMembership(io, change, opts.sse);
+    },
     // Authenticated sockets (engine-level clients include refused handshakes).
     connectionCount: () => io.of('/').sockets.size,
     sseConnectionCount: () => opts.sse?.clientCount() ?? 0,
@@ -95,4 +99,41 @@ export function createRealtimeServer(httpServer: HttpServer, opts: RealtimeOptio
         io.close(() => resolve());
       }),
   };
+}
+
+/**
+ * A membership change reaches the user's sockets before the route answers: rooms are left or
+ * joined synchronously (the in-memory adapter applies socketsJoin/socketsLeave at once), so a
+ * publish to the workspace right after a removal is not delivered to the removed member.
+ */
+function applyMembership(io: ParleyServer, change: MembershipChange, sse: SseHub | undefined): void {
+  const { userId, workspaceId, role } = change;
+  const userRoom = rooms.user(userId);
+  const sessionRooms = change.botIds.map(rooms.session);
+  if (role === null) {
+    io.in(userRoom).socketsLeave([rooms.workspace(workspaceId), ...sessionRooms]);
+  } else {
+    io.in(userRoom).socketsJoin(rooms.workspace(workspaceId));
+    // QR codes are credentials: an agent watches no session room.
+    if (!canManage(role) && sessionRooms.length > 0) io.in(userRoom).socketsLeave(sessionRooms);
+  }
+  // Socket handlers authorize with the socket's principal: it follows the change at once.
+  const ns = io.of('/');
+  for (const id of ns.adapter.rooms.get(userRoom) ?? []) {
+    const socket = ns.sockets.get(id);
+    if (socket) socket.data.principal = withMembership(socket.data.principal, workspaceId, role);
+  }
+  if (!canManage(role)) sse?.closeFor(userId, workspaceId);
+  io.to(userRoom).emit('membership_changed', {
+    workspaceId,
+    workspaceName: change.workspaceName,
+    role,
+    reason: change.reason,
+    timestamp: nowIso(),
+  });
+}
+
+function withMembership(principal: Principal, workspaceId: string, role: MembershipChange['role']): Principal {
+  const others = principal.memberships.filter((m) => m.workspaceId !== workspaceId);
+  return { ...principal, memberships: role === null ? others : [...others, { workspaceId, role }] };
 }

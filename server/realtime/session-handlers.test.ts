@@ -255,6 +255,7 @@ describe('QR codes reach subscribers only', () => {
     const board = await dash.waitFor('bot_status_update', (p) => p.botId === bot.id && p.status === 'CONNECTED');
     expect(board).toEqual({
       botId: bot.id,
+      workspaceId: alice.workspace.id,
       name: 'Scanned',
       status: 'CONNECTED',
       phoneNumber: '15550001111',

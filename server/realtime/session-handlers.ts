@@ -22,7 +22,9 @@ export function registerSessionHandlers(socket: ParleySocket, on: SocketHandlerR
   const inOrder = createKeyedQueue();
 
   on('subscribe_session', botIdPayload, ({ botId }) => inOrder(botId, async () => {
-    const bot = await findBot({ principal: principalOf(), botId });
+    // The session room carries QR and pairing codes (credentials to the bot's WhatsApp): owners
+    // and admins only. Agents follow status in the workspace room like the dashboard does.
+    const bot = await findBot({ principal: principalOf(), botId, manage: true, action: 'watch a bot’s WhatsApp session (it carries QR codes)' });
     const joined = [...socket.rooms].filter((r) => r.startsWith('session:')).length;
     const room = rooms.session(bot.id);
     if (!socket.rooms.has(room) && joined >= MAX_SESSION_ROOMS) {

@@ -37,7 +37,8 @@ export function createSseHandler(opts: { hub: SseHub; heartbeatMs: number; log: 
       if (!principal) throw new AppError('unauthorized', 'Sign in to continue.');
       const botId = botIdParam.safeParse(url.searchParams.get('botId'));
       if (!botId.success) throw new AppError('validation_failed', 'botId must be a bot id.');
-      const bot = await findBot({ principal, botId: botId.data });
+      // The stream carries QR codes (credentials): owners and admins only, like `subscribe_session`.
+      const bot = await findBot({ principal, botId: botId.data, manage: true, action: 'watch a bot’s WhatsApp session (it carries QR codes)' });
 
       const limited = rateLimiter().consume(SSE_OPEN_PER_USER, principal.userId);
       if (!limited.ok) throw new AppError('rate_limited', `Too many streams opened. Try again in ${limited.retryAfter} s.`, { retryAfter: limited.retryAfter });
@@ -74,7 +75,7 @@ export function createSseHandler(opts: { hub: SseHub; heartbeatMs: number; log: 
       if (missed) missed.forEach(send);
       else write(frame(opts.hub.lastId(bot.id), { ...snapshotData(sessionControl().snapshot(bot)), userId }));
 
-      const unsubscribe = opts.hub.subscribe(bot.id, { send, close: () => res.end() });
+      const unsubscribe = opts.hub.subscribe(bot.id, { send, close: () => res.end(), userId, workspaceId: bot.workspaceId });
       openPerUser.set(userId, (openPerUser.get(userId) ?? 0) + 1);
       const heartbeat = setInterval(() => write(`: heartbeat ${Date.now()}\n\n`), opts.heartbeatMs);
       // A token authorizes the stream only until it expires; EventSource reconnects with a new one.

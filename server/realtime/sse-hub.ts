@@ -26,8 +26,11 @@ export interface SseEvent {
 
 export interface SseClient {
   send(event: SseEvent): void;
-  /** Ends the stream (server shutdown). */
+  /** Ends the stream (server shutdown, or the reader lost access). */
   close(): void;
+  /** Who reads the stream and the bot's workspace, so a membership change can end it. */
+  userId?: string;
+  workspaceId?: string;
 }
 
 interface BotStream {
@@ -77,6 +80,20 @@ export class SseHub {
   /** Shutdown: end every stream so the http server can close. */
   closeAll(): void {
     for (const s of this.streams.values()) for (const c of [...s.clients]) c.close();
+  }
+
+  /** Ends the streams of one user in one workspace (removed, or no longer allowed to watch sessions). */
+  closeFor(userId: string, workspaceId: string): number {
+    let n = 0;
+    for (const s of this.streams.values()) {
+      for (const c of [...s.clients]) {
+        if (c.userId === userId && c.workspaceId === workspaceId) {
+          c.close();
+          n++;
+        }
+      }
+    }
+    return n;
   }
 
   clientCount(): number {

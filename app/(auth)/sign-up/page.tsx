@@ -14,7 +14,7 @@ export default async function SignUpPage({ searchParams }: { searchParams: Promi
       <p className="muted">You get a personal workspace for your bots; invite your team later.</p>
       <AuthPanel auth={clientAuthConfig()} mode="sign-up" next={next} />
       <p className="auth__switch">
-        Already have an account? <Link href="/sign-in">Sign in</Link>
+        Already have an account? <Link href={next === '/dashboard' ? '/sign-in' : `/sign-in?next=${encodeURIComponent(next)}`}>Sign in</Link>
       </p>
     </>
   );

@@ -31,6 +31,7 @@ describe.each(drivers)('auth services on %s', (driver) => {
     const facade: RealtimeFacade = {
       publish: (rooms, event, payload) => void published.push({ rooms, event, payload }),
       disconnectRooms: (rooms) => void disconnected.push(rooms),
+      applyMembership: () => {},
       connectionCount: () => 0,
       sseConnectionCount: () => 0,
     };
@@ -140,6 +141,7 @@ describe.each(drivers)('auth services on %s', (driver) => {
         spy(rooms, event, payload, row?.name);
       },
       disconnectRooms: () => {},
+      applyMembership: () => {},
       connectionCount: () => 0,
       sseConnectionCount: () => 0,
     });

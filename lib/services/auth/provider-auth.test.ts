@@ -38,6 +38,7 @@ describe.each(drivers)('Clerk/Firebase sign-in on %s', (driver) => {
     installRealtime({
       publish: () => {},
       disconnectRooms: (rooms) => void disconnected.push(...[rooms].flat()),
+      applyMembership: () => {},
       connectionCount: () => 0,
       sseConnectionCount: () => 0,
     });

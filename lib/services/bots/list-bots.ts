@@ -1,13 +1,18 @@
 import { and, asc, count, gt, inArray, sql } from 'drizzle-orm';
 import { workspaceIds, type Principal } from '@/lib/auth/principal';
+import { requireMember } from '@/lib/auth/require-role';
 import { getDb } from '@/lib/db';
 import { bots, messages } from '@/lib/db/schema';
 import { findSessionControl } from '@/lib/whatsapp/session-control';
 import { toBotView, type BotView } from './to-bot-view';
 
-/** Every bot in the caller's workspaces, oldest first, with its message count over the last 24 hours. */
-export async function listBots(opts: { principal: Principal }): Promise<BotView[]> {
-  const ids = workspaceIds(opts.principal);
+/**
+ * The bots of one of the caller's workspaces (`workspaceId`, 404 if not theirs) or of all of them,
+ * oldest first, with each one's message count over the last 24 hours.
+ */
+export async function listBots(opts: { principal: Principal; workspaceId?: string }): Promise<BotView[]> {
+  if (opts.workspaceId) requireMember(opts.principal, opts.workspaceId);
+  const ids = opts.workspaceId ? [opts.workspaceId] : workspaceIds(opts.principal);
   if (ids.length === 0) return [];
   const db = await getDb();
   const rows = await db.select().from(bots).where(inArray(bots.workspaceId, ids)).orderBy(asc(bots.createdAt), asc(bots.id));

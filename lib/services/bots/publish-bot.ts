@@ -20,6 +20,7 @@ export function publishBotStatus(bot: BotStatus, timestamp: string = nowIso()): 
     'bot_status_update',
     compact({
       botId: bot.id,
+      workspaceId: bot.workspaceId,
       name: bot.name,
       status: bot.status,
       phoneNumber: bot.phoneNumber || undefined,

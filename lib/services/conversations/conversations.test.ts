@@ -61,6 +61,7 @@ describe.each(drivers)('conversations on %s', (driver) => {
     const facade: RealtimeFacade = {
       publish: (rooms, event, payload) => void events.push({ rooms, event, payload: payload as unknown as Record<string, unknown> }),
       disconnectRooms: () => {},
+      applyMembership: () => {},
       connectionCount: () => 0,
       sseConnectionCount: () => 0,
     };

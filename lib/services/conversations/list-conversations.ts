@@ -1,5 +1,6 @@
 import { and, desc, eq, exists, ilike, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { workspaceIds, type Principal } from '@/lib/auth/principal';
+import { requireMember } from '@/lib/auth/require-role';
 import { getDb } from '@/lib/db';
 import { conversations, messages } from '@/lib/db/schema';
 import { AppError } from '@/lib/errors';
@@ -10,10 +11,14 @@ import { toConversationView, type ConversationPage } from './views';
 // database's microsecond precision (a JS Date would round it and skip or repeat rows).
 const TS_TEXT = sql<string>`to_char(${conversations.lastActivityAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
-/** The caller's conversations, newest activity first, filtered and searched. */
+/**
+ * The caller's conversations, newest activity first, filtered and searched: of one workspace
+ * (`query.workspaceId`, 404 if not theirs) or of all their workspaces.
+ */
 export async function listConversations(opts: { principal: Principal; query: ListConversationsQuery }): Promise<ConversationPage> {
   const { principal, query } = opts;
-  const ids = workspaceIds(principal);
+  if (query.workspaceId) requireMember(principal, query.workspaceId);
+  const ids = query.workspaceId ? [query.workspaceId] : workspaceIds(principal);
   if (ids.length === 0) return { conversations: [], nextCursor: null };
   const filters: (SQL | undefined)[] = [inArray(conversations.workspaceId, ids)];
   if (query.botId) filters.push(eq(conversations.botId, query.botId));

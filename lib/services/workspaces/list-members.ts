@@ -1,25 +1,26 @@
 import { asc, eq } from 'drizzle-orm';
-import { roleIn, type Principal } from '@/lib/auth/principal';
+import { requireMember } from '@/lib/auth/require-role';
+import type { Principal } from '@/lib/auth/principal';
 import { getDb } from '@/lib/db';
 import { memberships, users, type MembershipRole } from '@/lib/db/schema';
-import { AppError } from '@/lib/errors';
 
 export interface MemberView {
   userId: string;
   name: string;
   email: string;
   role: MembershipRole;
+  joinedAt: string;
 }
 
-/** A workspace's members (assignee names in the inbox). Members only. */
+/** A workspace's members, oldest first (assignee names in the inbox, Settings → Members). Any member. */
 export async function listMembers(opts: { principal: Principal; workspaceId: string }): Promise<{ members: MemberView[] }> {
-  if (!roleIn(opts.principal, opts.workspaceId)) throw new AppError('not_found', 'Workspace not found.');
+  requireMember(opts.principal, opts.workspaceId);
   const db = await getDb();
-  const members = await db
-    .select({ userId: users.id, name: users.name, email: users.email, role: memberships.role })
+  const rows = await db
+    .select({ userId: users.id, name: users.name, email: users.email, role: memberships.role, joinedAt: memberships.createdAt })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
     .where(eq(memberships.workspaceId, opts.workspaceId))
-    .orderBy(asc(memberships.createdAt));
-  return { members };
+    .orderBy(asc(memberships.createdAt), asc(users.id));
+  return { members: rows.map((r) => ({ ...r, joinedAt: r.joinedAt.toISOString() })) };
 }
