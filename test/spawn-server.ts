@@ -20,6 +20,8 @@ export interface StartOptions {
   env?: Record<string, string | undefined>;
   dataDir?: string;
   timeoutMs?: number;
+  /** Extra node flags, e.g. `--cpu-prof` for the benchmarks' profiles (not allowed in NODE_OPTIONS). */
+  nodeArgs?: string[];
 }
 
 /** Boots the real custom server (server/index.ts) in its own process group on port 0. */
@@ -42,7 +44,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   };
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
 
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
+  const proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', 'server/index.ts'], {
     cwd: ROOT,
     env: env as NodeJS.ProcessEnv,
     detached: true,

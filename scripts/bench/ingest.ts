@@ -40,7 +40,15 @@ export interface IngestResult {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function ingestBench(opts: { db: 'pglite' | 'postgres'; rates: number[]; secondsPerStep: number; maxInFlight?: number; contacts?: number }): Promise<IngestResult> {
+export async function ingestBench(opts: {
+  db: 'pglite' | 'postgres';
+  rates: number[];
+  secondsPerStep: number;
+  maxInFlight?: number;
+  contacts?: number;
+  /** Extra node flags for the server (a CPU profile while it ingests). */
+  serverNodeArgs?: string[];
+}): Promise<IngestResult> {
   const maxInFlight = opts.maxInFlight ?? 256;
   const contacts = opts.contacts ?? 50;
   const accessToken = `EAAG${randomBytes(24).toString('hex')}`;
@@ -50,6 +58,7 @@ export async function ingestBench(opts: { db: 'pglite' | 'postgres'; rates: numb
   const server = await startServer({
     mode: 'production',
     env: { WHATSAPP_GRAPH_URL: graph.url, LOG_LEVEL: 'warn', ...(pg ? { DATABASE_URL: pg.url } : {}) },
+    nodeArgs: opts.serverNodeArgs,
   });
   try {
     const client = new Client(server.url);
