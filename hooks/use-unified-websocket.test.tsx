@@ -65,6 +65,7 @@ const snapshots = new Map<string, SessionSnapshot>();
 const fakeSessions: SessionControl = {
   engineName: 'simulator',
   snapshot: (bot: Bot) => snapshots.get(bot.id) ?? { botId: bot.id, sessionId: '', status: 'DISCONNECTED' },
+  liveSnapshot: async (bot: Bot) => snapshots.get(bot.id) ?? { botId: bot.id, sessionId: '', status: 'DISCONNECTED' },
   connect: () => Promise.reject(new AppError('service_unavailable', 'not in this test')),
   logout: () => Promise.reject(new AppError('service_unavailable', 'not in this test')),
   remove: () => Promise.resolve(),

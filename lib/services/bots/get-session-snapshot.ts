@@ -6,5 +6,5 @@ import { findBot } from './find-bot';
 /** The live session state, QR included: only members of the bot's workspace get this far. */
 export async function getSessionSnapshot(opts: { principal: Principal; botId: string }): Promise<SessionSnapshot> {
   const bot = await findBot(opts);
-  return sessionControl().snapshot(bot);
+  return sessionControl().liveSnapshot(bot);
 }
