@@ -33,6 +33,11 @@ export interface SendQueueOptions {
   send(target: SendTarget): Promise<{ externalId: string }>;
   /** Called once a message has its WhatsApp id (receipts that raced the send are applied then). */
   onSent?(botId: string, externalId: string): void;
+  /**
+   * Several nodes: a WhatsApp Web message is sent by the node running its bot's session. True
+   * when the message was handed to that node's queue (this node then lets go of it).
+   */
+  handOff?(message: { id: string; botId: string; channel: SendTarget['channel'] }): Promise<boolean>;
 }
 
 const MAX_BACKOFF_MS = 30_000;
@@ -50,13 +55,16 @@ export class SendQueue {
     for (const id of ids) void this.enqueueOne(id);
   }
 
-  /** Boot: pending messages from before a restart are sent now (nothing accepted is lost). */
-  async resumePending(): Promise<number> {
+  /**
+   * Boot (every bot), or a bot's session coming up here (one bot): pending messages from before a
+   * restart or a takeover are sent now (nothing accepted is lost).
+   */
+  async resumePending(opts: { botId?: string } = {}): Promise<number> {
     const db = await getDb();
     const rows = await db
       .select({ id: messages.id })
       .from(messages)
-      .where(and(eq(messages.status, 'pending'), eq(messages.direction, 'out')))
+      .where(and(eq(messages.status, 'pending'), eq(messages.direction, 'out'), opts.botId ? eq(messages.botId, opts.botId) : undefined))
       .orderBy(asc(messages.seq));
     this.enqueue(rows.map((r) => r.id));
     return rows.length;
@@ -105,13 +113,22 @@ export class SendQueue {
       if (!row || row.message.status !== 'pending') return;
       const { message } = row;
 
+      if (await this.opts.handOff?.({ id: messageId, botId: message.botId, channel: row.channel })) return;
+
       const key = `${message.botId}:${row.contact}`;
       const wait = (this.lastSentAt.get(key) ?? 0) + this.opts.minIntervalMs - Date.now();
       if (wait > 0) await this.sleep(wait);
       if (this.stopped) return;
 
+      // Claims this attempt: of two queues holding the same message (a node that took a bot over
+      // resumes what the old one had queued), exactly one sends each attempt.
       const attempt = message.attempts + 1;
-      await db.update(messages).set({ attempts: attempt }).where(eq(messages.id, messageId));
+      const [claimed] = await db
+        .update(messages)
+        .set({ attempts: attempt })
+        .where(and(eq(messages.id, messageId), eq(messages.status, 'pending'), eq(messages.attempts, message.attempts)))
+        .returning({ id: messages.id });
+      if (!claimed) return;
       let outcome: { externalId: string } | { error: SendFailure };
       try {
         outcome = await this.opts.send({ botId: message.botId, channel: row.channel, to: row.contact, text: message.body });

@@ -1,6 +1,6 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Logger } from 'pino';
-import { Server } from 'socket.io';
+import { Server, type ServerOptions } from 'socket.io';
 import type { Credentials } from '@/lib/auth/authenticate';
 import { workspaceIds, type Principal } from '@/lib/auth/principal';
 import { nowIso, rooms, type ClientToServerEvents, type ServerToClientEvents } from '@/lib/realtime/events';
@@ -8,7 +8,7 @@ import type { RealtimeFacade } from '@/lib/realtime/publish';
 import { registerAuthHandlers } from './auth-handlers';
 import { registerSessionHandlers } from './session-handlers';
 import { createSocketHandlerRegistrar } from './socket-handler';
-import type { SseHub } from './sse-hub';
+import type { SseBroker } from './sse-hub';
 
 export interface SocketData {
   principal: Principal;
@@ -27,8 +27,17 @@ export interface RealtimeOptions {
   authenticate: (creds: Credentials) => Promise<Principal | null>;
   log: Logger;
   /** Server-Sent Events subscribers get every event published to a session room too. */
-  sse?: SseHub;
+  sse?: SseBroker;
+  /** Several nodes: the Redis Streams adapter (server/cluster/socket-adapter.ts); unset = in memory. */
+  adapter?: ServerOptions['adapter'];
 }
+
+/**
+ * A client that lost its connection for up to 2 minutes gets back its rooms and every event it
+ * missed (`socket.recovered`); the auth middleware still runs on that reconnect. With the Redis
+ * adapter this works across nodes (the missed events come from the Redis stream).
+ */
+export const CONNECTION_STATE_RECOVERY = { maxDisconnectionDuration: 2 * 60 * 1000, skipMiddlewares: false } as const;
 
 /** Socket.IO on the app's one http.Server: auth middleware, rooms, and the publish facade. */
 export function createRealtimeServer(httpServer: HttpServer, opts: RealtimeOptions): RealtimeServer {
@@ -39,6 +48,8 @@ export function createRealtimeServer(httpServer: HttpServer, opts: RealtimeOptio
     // Next.js handles its own upgrades (dev HMR); engine.io must not destroy them.
     destroyUpgrade: false,
     perMessageDeflate: false,
+    connectionStateRecovery: { ...CONNECTION_STATE_RECOVERY },
+    ...(opts.adapter ? { adapter: opts.adapter } : {}),
   });
 
   io.use(async (socket, next) => {
