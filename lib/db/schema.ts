@@ -298,6 +298,11 @@ export const messages = pgTable(
     /** Why the last send failed, in words for the agent. */
     error: text('error'),
     attempts: integer('attempts').notNull().default(0),
+    /**
+     * An outbound message being sent right now: the send queue that claimed it (on any node) has
+     * it until then; nobody else sends it meanwhile. Cleared when the attempt ends.
+     */
+    sendClaimedUntil: timestamp('send_claimed_until', { withTimezone: true }),
     /** WhatsApp's timestamp for inbound messages. */
     sentAt: timestamp('sent_at', { withTimezone: true }),
     createdAt: createdAt(),

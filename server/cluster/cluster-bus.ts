@@ -127,12 +127,12 @@ export class ClusterBus {
       if (!handler) throw new AppError('internal', `Unknown cluster command ${req.op}.`);
       const data = await handler(req.args);
       res = { t: 'res', id: req.id, ok: true, data: data === undefined ? null : data };
-      this.stats.served += 1;
     } catch (err) {
       const appErr = toAppError(err);
       if (appErr.status >= 500 && appErr.code !== 'service_unavailable') this.opts.log.error({ err, op: req.op }, 'forwarded command failed');
       res = { t: 'res', id: req.id, ok: false, error: { code: appErr.code, message: appErr.message, retryAfter: appErr.retryAfter } };
     }
+    this.stats.served += 1;
     try {
       await this.opts.redis.client.publish(this.channel(req.from), JSON.stringify(res));
     } catch (err) {

@@ -130,15 +130,15 @@ export class LeaseKeeper {
     return Boolean(h && h.epoch === lease.epoch && performance.now() < h.deadline);
   }
 
-  private lose(lease: Lease): LeaseLostError {
-    const h = this.held.get(lease.botId);
-    if (h && h.epoch === lease.epoch) {
-      this.held.delete(lease.botId);
+  private lose({ botId, epoch }: Lease): LeaseLostError {
+    const h = this.held.get(botId);
+    if (h && h.epoch === epoch) {
+      this.held.delete(botId);
       this.stats.lost += 1;
-      this.opts.log.warn({ botId: lease.botId, epoch: lease.epoch }, 'session lease lost; stopping the session on this node');
-      this.opts.onLost(lease);
+      this.opts.log.warn({ botId, epoch }, 'session lease lost; stopping the session on this node');
+      this.opts.onLost({ botId, epoch });
     }
-    return new LeaseLostError(lease);
+    return new LeaseLostError({ botId, epoch });
   }
 
   private expireOverdue(): void {

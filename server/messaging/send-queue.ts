@@ -1,4 +1,4 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { getDb } from '@/lib/db';
 import { bots, conversations, messages } from '@/lib/db/schema';
@@ -41,6 +41,8 @@ export interface SendQueueOptions {
 }
 
 const MAX_BACKOFF_MS = 30_000;
+/** How long one send attempt holds its message against other queues (a sender that died lets go then). */
+const CLAIM_MS = 60_000;
 
 export class SendQueue {
   private readonly lane = createKeyedQueue();
@@ -121,14 +123,26 @@ export class SendQueue {
       if (this.stopped) return;
 
       // Claims this attempt: of two queues holding the same message (a node that took a bot over
-      // resumes what the old one had queued), exactly one sends each attempt.
-      const attempt = message.attempts + 1;
+      // resumes what the old one had queued), one sends; the other checks back when the claim
+      // runs out (the message is sent by then, or its sender died and this one tries).
       const [claimed] = await db
         .update(messages)
-        .set({ attempts: attempt })
-        .where(and(eq(messages.id, messageId), eq(messages.status, 'pending'), eq(messages.attempts, message.attempts)))
-        .returning({ id: messages.id });
-      if (!claimed) return;
+        .set({ attempts: sql`${messages.attempts} + 1`, sendClaimedUntil: sql`now() + ${CLAIM_MS} * interval '1 millisecond'` })
+        .where(
+          and(
+            eq(messages.id, messageId),
+            eq(messages.status, 'pending'),
+            or(isNull(messages.sendClaimedUntil), lt(messages.sendClaimedUntil, sql`now()`)),
+          ),
+        )
+        .returning({ attempts: messages.attempts });
+      if (!claimed) {
+        const [other] = await db.select({ until: messages.sendClaimedUntil, status: messages.status }).from(messages).where(eq(messages.id, messageId));
+        if (!other || other.status !== 'pending') return;
+        await this.sleep(Math.min(Math.max((other.until?.getTime() ?? 0) - Date.now(), 50), CLAIM_MS));
+        continue;
+      }
+      const attempt = claimed.attempts;
       let outcome: { externalId: string } | { error: SendFailure };
       try {
         outcome = await this.opts.send({ botId: message.botId, channel: row.channel, to: row.contact, text: message.body });
@@ -141,7 +155,7 @@ export class SendQueue {
       if ('externalId' in outcome) {
         const [sent] = await db
           .update(messages)
-          .set({ status: 'sent', externalId: outcome.externalId || null, error: null, updatedAt: new Date() })
+          .set({ status: 'sent', externalId: outcome.externalId || null, error: null, sendClaimedUntil: null, updatedAt: new Date() })
           .where(and(eq(messages.id, messageId), eq(messages.status, 'pending')))
           .returning({ updatedAt: messages.updatedAt });
         if (sent) this.publishStatus(row.workspaceId, message.conversationId, message.botId, messageId, sent.updatedAt, 'sent');
@@ -154,6 +168,7 @@ export class SendQueue {
       const transient = failure.transient !== false;
       if (transient && attempt < this.opts.maxAttempts) {
         this.opts.log.warn({ messageId, attempt, reason }, 'send failed; retrying');
+        await db.update(messages).set({ sendClaimedUntil: null }).where(eq(messages.id, messageId));
         await this.sleep(Math.min((this.opts.backoffMs ?? 1_000) * 2 ** (attempt - 1), MAX_BACKOFF_MS));
         continue;
       }
@@ -161,7 +176,7 @@ export class SendQueue {
       const error = transient ? `Not sent after ${attempt} attempts: ${reason}` : `Not sent: ${reason}`;
       const [failed] = await db
         .update(messages)
-        .set({ status: 'failed', error, updatedAt: new Date() })
+        .set({ status: 'failed', error, sendClaimedUntil: null, updatedAt: new Date() })
         .where(and(eq(messages.id, messageId), eq(messages.status, 'pending')))
         .returning({ updatedAt: messages.updatedAt });
       if (failed) this.publishStatus(row.workspaceId, message.conversationId, message.botId, messageId, failed.updatedAt, 'failed', error);

@@ -20,6 +20,7 @@ CREATE TABLE "session_leases" (
 	"expires_at" timestamp with time zone NOT NULL
 );
 --> statement-breakpoint
+ALTER TABLE "messages" ADD COLUMN "send_claimed_until" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "session_lease_events" ADD CONSTRAINT "session_lease_events_bot_id_bots_id_fk" FOREIGN KEY ("bot_id") REFERENCES "public"."bots"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "session_leases" ADD CONSTRAINT "session_leases_bot_id_bots_id_fk" FOREIGN KEY ("bot_id") REFERENCES "public"."bots"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "session_lease_events_bot_epoch_key" ON "session_lease_events" USING btree ("bot_id","epoch");--> statement-breakpoint
