@@ -316,6 +316,33 @@ describe('useUnifiedWebSocket: session subscriptions survive reconnects', () => 
   });
 });
 
+describe('useUnifiedWebSocket: connection state recovery', () => {
+  it('a dropped connection that comes back within 2 minutes is recovered: what was published meanwhile arrives, and the reconnect says so (no refetch needed)', async () => {
+    const h = { onBotStatusUpdate: vi.fn(), onReconnect: vi.fn() };
+    const { result } = renderSocket(h);
+    await waitFor(() => expect(result.current.isConnected).toBe(true));
+    // One event first: the client resumes from the offset of the last one it got.
+    const before = { botId, name: 'Before the drop', status: 'CONNECTED' as const, stats: {}, timestamp: ts() };
+    publish(workspaceRoom(), 'bot_status_update', before);
+    await waitFor(() => expect(h.onBotStatusUpdate).toHaveBeenCalledTimes(1));
+
+    // The network drops the connection (not the server deciding to close it).
+    const [server] = [...realtime.io.of('/').sockets.values()];
+    act(() => server!.conn.close());
+    await waitFor(() => expect(result.current.isConnected).toBe(false));
+    const meanwhile = { ...before, name: 'While the tab was away', timestamp: ts() };
+    publish(workspaceRoom(), 'bot_status_update', meanwhile);
+
+    await waitFor(() => expect(result.current.isConnected).toBe(true), { timeout: 5_000 });
+    await waitFor(() => expect(h.onBotStatusUpdate).toHaveBeenCalledTimes(2));
+    expect(h.onBotStatusUpdate.mock.calls[1]).toEqual([meanwhile]);
+    expect(h.onReconnect).toHaveBeenCalledWith({ reconnect: true, recovered: true });
+    const [again] = [...realtime.io.of('/').sockets.values()];
+    expect(again!.recovered).toBe(true);
+    expect(again!.id).toBe(server!.id);
+  });
+});
+
 // ── Fake time with real sockets ───────────────────────────────────────────────────────────
 // Only the timer functions and Date are faked; network I/O, setImmediate and microtasks stay
 // real, so the client and the in-process server keep talking while time jumps.
