@@ -73,6 +73,9 @@ async function main(): Promise<void> {
       process.exit(1);
     }
     log.info({ redis: redactRedisUrl(config.REDIS_URL) }, 'Redis ready');
+    if (db.kind === 'pglite') {
+      log.warn('REDIS_URL is set but the database is the embedded one (no DATABASE_URL): nodes cannot share it, so run one node, or use PostgreSQL');
+    }
   }
 
   // Requests that arrive while Next.js prepares wait for it instead of failing.
@@ -173,9 +176,6 @@ async function main(): Promise<void> {
   });
   const sessions = new ClusteredSessions({ local, store: leaseStore, keeper, bus, log: clusterLog });
   late.sessions = sessions;
-  await bus?.start();
-  installSessionControl(sessions);
-
   const stats = new NodeStats({
     nodeId,
     redis,
@@ -196,7 +196,16 @@ async function main(): Promise<void> {
     }),
     heldForRedis: () => (adapter?.heldCount() ?? 0) + (redisSse?.heldCount() ?? 0),
   });
+  try {
+    await stats.ensureUniqueNodeId();
+  } catch (err) {
+    console.error(`Parley cannot start: ${err instanceof Error ? err.message : String(err)}.`);
+    process.exit(1);
+  }
   stats.start();
+  await bus?.start();
+  installSessionControl(sessions);
+
   installClusterInfo({
     nodeId,
     ownedSessions: () => keeper.count(),

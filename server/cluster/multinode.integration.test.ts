@@ -7,7 +7,7 @@ import { leaseHistory, nodeIdOf, overlappingTenures, parseMetrics, shouldRunRedi
 import { type Account, Client, signUpAccount } from '@/test/http-client';
 import { type RunningNginx, shouldRunNginx, startNginx } from '@/test/nginx';
 import { emitAck, recordEvents } from '@/test/socket-events';
-import type { RunningServer } from '@/test/spawn-server';
+import { type RunningServer, startServer } from '@/test/spawn-server';
 import { openSse, type SseStream } from '@/test/sse-client';
 import { shouldRunPostgres } from '@/test/test-db';
 
@@ -295,6 +295,12 @@ describe.runIf(run)('two nodes, one database, one Redis', () => {
       await vi.waitFor(() => expect(sse.comments.filter((c) => c.startsWith(': heartbeat')).length).toBeGreaterThanOrEqual(2), { timeout: 3_000, interval: 50 });
       sse.close();
     });
+  });
+
+  it('refuses to start a third node under a NODE_ID a running node uses (both would own its sessions)', async () => {
+    await expect(startServer({ mode: 'production', env: { ...cluster.env, ...SIMULATOR, NODE_ID: idB } })).rejects.toThrow(
+      new RegExp(`NODE_ID ${idB} is in use by another running node`),
+    );
   });
 
   it('kill -9 of the node running a linked session: B takes it over (RECONNECTING, then CONNECTED) within 30 s; never two owners', async () => {

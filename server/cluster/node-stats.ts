@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { RedisHealth } from '@/lib/cluster/cluster-info';
 import type { RedisConnection } from './redis';
@@ -25,6 +26,8 @@ export interface NodeStatsOptions {
 
 export class NodeStats {
   private timer?: NodeJS.Timeout;
+  /** This process, as opposed to another one (or an earlier one) under the same NODE_ID. */
+  readonly incarnation = randomBytes(6).toString('hex');
 
   constructor(private readonly opts: NodeStatsOptions) {}
 
@@ -46,6 +49,28 @@ export class NodeStats {
     if (redis?.isReady()) await redis.client.hDel(this.key, this.opts.nodeId).catch(() => {});
   }
 
+  /**
+   * Refuses a NODE_ID that a running node already uses: two processes under one id would both
+   * count as the owner of its session leases. A fresh entry from another process that stops
+   * moving within one interval was a node that died (a restart after a crash): that is fine.
+   */
+  async ensureUniqueNodeId(): Promise<void> {
+    const redis = this.opts.redis;
+    if (!redis) return;
+    const read = async () => {
+      const raw = await redis.client.hGet(this.key, this.opts.nodeId);
+      return raw ? (JSON.parse(raw) as { at: number; incarnation?: string }) : null;
+    };
+    const first = await read();
+    if (!first || first.incarnation === this.incarnation || Date.now() - first.at > 3 * this.opts.intervalMs) return;
+    this.opts.log.info({ node: this.opts.nodeId }, 'another process used this NODE_ID moments ago; checking that it is gone');
+    await new Promise((r) => setTimeout(r, this.opts.intervalMs + 1_000));
+    const second = await read();
+    if (second && second.incarnation !== this.incarnation && second.at > first.at) {
+      throw new Error(`NODE_ID ${this.opts.nodeId} is in use by another running node; give every node its own NODE_ID`);
+    }
+  }
+
   async redisHealth(): Promise<RedisHealth> {
     const redis = this.opts.redis;
     if (!redis) return { status: 'disabled' };
@@ -60,7 +85,7 @@ export class NodeStats {
   private async publish(): Promise<void> {
     const redis = this.opts.redis;
     if (!redis?.isReady()) return;
-    const value = JSON.stringify({ ...this.opts.figures(), at: Date.now() });
+    const value = JSON.stringify({ ...this.opts.figures(), at: Date.now(), incarnation: this.incarnation });
     await redis.client.hSet(this.key, this.opts.nodeId, value).catch((err: unknown) => this.opts.log.debug({ err }, 'node stats not published'));
   }
 
