@@ -142,13 +142,14 @@ async function main(): Promise<void> {
     sendWeb: (botId, to, text) => late.sessions!.sendText(botId, to, text),
     handOff: bus
       ? async ({ id, botId, channel }) => {
-          if (channel !== 'whatsapp_web') return false;
+          if (channel !== 'whatsapp_web') return 'local';
           const owner = await late.sessions!.ownerElsewhere(botId);
-          if (!owner) return false;
-          // The owner's queue sends it; if it cannot be reached, this one tries (the send is forwarded).
+          if (!owner) return 'local';
+          // The owner's queue sends it. Out of reach (Redis down, the node hung): wait, and ask
+          // again — by then it answers, or its lease has moved and the next owner is asked.
           return bus.request(owner, 'enqueue', { ids: [id] }).then(
-            () => true,
-            () => false,
+            () => 'handed' as const,
+            () => 'wait' as const,
           );
         }
       : undefined,
@@ -174,7 +175,7 @@ async function main(): Promise<void> {
     },
     leases: keeper,
   });
-  const sessions = new ClusteredSessions({ local, store: leaseStore, keeper, bus, log: clusterLog });
+  const sessions = new ClusteredSessions({ local, store: leaseStore, keeper, bus });
   late.sessions = sessions;
   const stats = new NodeStats({
     nodeId,

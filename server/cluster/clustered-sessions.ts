@@ -1,5 +1,4 @@
 import { eq } from 'drizzle-orm';
-import type { Logger } from 'pino';
 import { getDb } from '@/lib/db';
 import { bots, type Bot } from '@/lib/db/schema';
 import { AppError } from '@/lib/errors';
@@ -46,7 +45,6 @@ export class ClusteredSessions implements SessionControl {
       keeper: LeaseKeeper;
       /** Absent without REDIS_URL: one node, nothing to forward to. */
       bus?: ClusterBus;
-      log: Logger;
     },
   ) {
     this.engineName = opts.local.engineName;

@@ -174,19 +174,22 @@ describe('SendQueue', () => {
     }
   });
 
-  it('hands a message to the node running its bot\'s session instead of sending it here', async () => {
+  it('hands a message to the node running its bot\'s session instead of sending it here; waits, spending no attempt, while that node is out of reach', async () => {
     const [id] = await pending('15550000007', ['elsewhere']);
-    const handed: string[] = [];
+    const asked: string[] = [];
     let sends = 0;
+    // Unreachable twice (Redis down), then handed over.
+    const answers: ('wait' | 'handed')[] = ['wait', 'wait', 'handed'];
     queue = new SendQueue({
       log,
       minIntervalMs: 0,
-      maxAttempts: 2,
+      maxAttempts: 1,
+      backoffMs: 10,
       send: async () => (sends++, { externalId: 'wamid.x' }),
-      handOff: async (m) => (handed.push(m.id), m.channel === 'whatsapp_web'),
+      handOff: async (m) => (asked.push(m.id), answers.shift() ?? 'handed'),
     });
     queue.enqueue([id!]);
-    await until(() => expect(handed).toEqual([id]));
+    await until(() => expect(asked).toEqual([id, id, id]));
     await until(() => expect(queue!.size).toBe(0));
     expect(sends).toBe(0);
     expect(await rowOf(id!)).toMatchObject({ status: 'pending', attempts: 0 });

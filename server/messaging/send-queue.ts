@@ -34,10 +34,11 @@ export interface SendQueueOptions {
   /** Called once a message has its WhatsApp id (receipts that raced the send are applied then). */
   onSent?(botId: string, externalId: string): void;
   /**
-   * Several nodes: a WhatsApp Web message is sent by the node running its bot's session. True
-   * when the message was handed to that node's queue (this node then lets go of it).
+   * Several nodes: a WhatsApp Web message is sent by the node running its bot's session.
+   * `handed`: that node's queue has it now (this one lets go); `wait`: that node cannot be
+   * reached right now (Redis down): try again later without spending an attempt; `local`: send here.
    */
-  handOff?(message: { id: string; botId: string; channel: SendTarget['channel'] }): Promise<boolean>;
+  handOff?(message: { id: string; botId: string; channel: SendTarget['channel'] }): Promise<'handed' | 'wait' | 'local'>;
 }
 
 const MAX_BACKOFF_MS = 30_000;
@@ -103,6 +104,7 @@ export class SendQueue {
 
   private async deliver(messageId: string): Promise<void> {
     const db = await getDb();
+    let waits = 0;
     for (;;) {
       if (this.stopped) return;
       const [row] = await db
@@ -115,7 +117,12 @@ export class SendQueue {
       if (!row || row.message.status !== 'pending') return;
       const { message } = row;
 
-      if (await this.opts.handOff?.({ id: messageId, botId: message.botId, channel: row.channel })) return;
+      const route = (await this.opts.handOff?.({ id: messageId, botId: message.botId, channel: row.channel })) ?? 'local';
+      if (route === 'handed') return;
+      if (route === 'wait') {
+        await this.sleep(Math.min((this.opts.backoffMs ?? 1_000) * 2 ** Math.min(waits++, 5), MAX_BACKOFF_MS));
+        continue;
+      }
 
       const key = `${message.botId}:${row.contact}`;
       const wait = (this.lastSentAt.get(key) ?? 0) + this.opts.minIntervalMs - Date.now();
