@@ -97,9 +97,12 @@ export class NodeStats {
       try {
         const raw = await redis.client.hGetAll(this.key);
         const fresh = Date.now() - 3 * this.opts.intervalMs;
+        const forgotten = Date.now() - 60 * 60 * 1000;
         for (const [node, json] of Object.entries(raw)) {
           const f = JSON.parse(json) as NodeFigures & { at: number };
           if (f.at >= fresh) all.set(node, { socketConnections: f.socketConnections, sseConnections: f.sseConnections, runningSessions: f.runningSessions });
+          // A node that crashed an hour ago left its figures behind.
+          else if (f.at < forgotten) await redis.client.hDel(this.key, node);
         }
       } catch (err) {
         this.opts.log.debug({ err }, 'reading node stats failed');
