@@ -1,8 +1,11 @@
 import type { Server as HttpServer } from 'node:http';
+import { inArray } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { Server, type ServerOptions } from 'socket.io';
 import type { Credentials } from '@/lib/auth/authenticate';
 import { workspaceIds, type Principal } from '@/lib/auth/principal';
+import { getDb } from '@/lib/db';
+import { bots } from '@/lib/db/schema';
 import { nowIso, rooms, type ClientToServerEvents, type ServerToClientEvents } from '@/lib/realtime/events';
 import type { RealtimeFacade } from '@/lib/realtime/publish';
 import { registerAuthHandlers } from './auth-handlers';
@@ -70,6 +73,14 @@ export function createRealtimeServer(httpServer: HttpServer, opts: RealtimeOptio
   io.on('connection', (socket) => {
     const { principal } = socket.data;
     const workspaces = workspaceIds(principal);
+    // A recovered connection gets back the rooms it had: keep only those this principal may
+    // still be in (a membership may have ended, a token changed hands while it was away).
+    if (socket.recovered) {
+      leaveRevokedRooms(socket, principal).catch((err: unknown) => {
+        opts.log.error({ err, socketId: socket.id }, 'checking the rooms of a recovered socket failed; closing it');
+        socket.disconnect(true);
+      });
+    }
     void socket.join([
       rooms.user(principal.userId),
       rooms.authSession(principal.sessionId),
@@ -106,4 +117,23 @@ export function createRealtimeServer(httpServer: HttpServer, opts: RealtimeOptio
         io.close(() => resolve());
       }),
   };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+async function leaveRevokedRooms(socket: ParleySocket, principal: Principal): Promise<void> {
+  const workspaces = new Set(workspaceIds(principal));
+  const allowed = new Set([socket.id, rooms.user(principal.userId), rooms.authSession(principal.sessionId), ...[...workspaces].map(rooms.workspace)]);
+  const sessionBots: string[] = [];
+  for (const room of socket.rooms) {
+    if (allowed.has(room)) continue;
+    const botId = room.startsWith('session:') ? room.slice('session:'.length) : '';
+    if (UUID.test(botId)) sessionBots.push(botId);
+    else void socket.leave(room);
+  }
+  if (sessionBots.length === 0) return;
+  const db = await getDb();
+  const visible = await db.select({ id: bots.id, workspaceId: bots.workspaceId }).from(bots).where(inArray(bots.id, sessionBots));
+  const keep = new Set(visible.filter((b) => workspaces.has(b.workspaceId)).map((b) => b.id));
+  for (const botId of sessionBots) if (!keep.has(botId)) void socket.leave(rooms.session(botId));
 }
