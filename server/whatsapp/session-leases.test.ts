@@ -166,5 +166,12 @@ describe('sessions under leases', () => {
     await a.manager.logout(bot);
     await vi.waitFor(async () => expect(await owner(bot.id)).toBeUndefined(), { timeout: 3_000, interval: 20 });
     expect(statuses(bot.id).slice(-1)).toEqual([['DISCONNECTED', 'user_logout']]);
+
+    // Linked again, on another node: A keeps nothing stale about it, its answers follow the row.
+    const b = startNode('node-b');
+    await b.manager.connect(await row(bot.id), { method: 'qr' });
+    await vi.waitFor(async () => expect((await row(bot.id)).status).toBe('QR_REQUIRED'), { timeout: 3_000, interval: 10 });
+    expect(a.manager.snapshot(await row(bot.id))).toMatchObject({ status: 'QR_REQUIRED' });
+    expect(a.manager.isRunning(bot.id)).toBe(false);
   });
 });

@@ -562,6 +562,9 @@ export class SessionManager implements SessionControl {
       const ended = status === 'DISCONNECTED' || status === 'LOGGED_OUT' || status === 'ERROR';
       if (ended && live.lease && !live.engine && this.live.get(live.botId) === live) {
         await this.opts.leases?.drop(live.lease, status.toLowerCase());
+        // Nothing runs here any more: the stored row is the truth from now on, and the next
+        // session may well start on another node (a record kept here would go stale).
+        if (this.live.get(live.botId) === live && !live.engine) this.live.delete(live.botId);
       }
     });
   }
