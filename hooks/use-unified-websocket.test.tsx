@@ -65,6 +65,7 @@ const snapshots = new Map<string, SessionSnapshot>();
 const fakeSessions: SessionControl = {
   engineName: 'simulator',
   snapshot: (bot: Bot) => snapshots.get(bot.id) ?? { botId: bot.id, sessionId: '', status: 'DISCONNECTED' },
+  liveSnapshot: async (bot: Bot) => snapshots.get(bot.id) ?? { botId: bot.id, sessionId: '', status: 'DISCONNECTED' },
   connect: () => Promise.reject(new AppError('service_unavailable', 'not in this test')),
   logout: () => Promise.reject(new AppError('service_unavailable', 'not in this test')),
   remove: () => Promise.resolve(),
@@ -312,6 +313,33 @@ describe('useUnifiedWebSocket: session subscriptions survive reconnects', () => 
     await sleep(200);
     expect(h.onQRUpdated).toHaveBeenCalledTimes(2);
     expect(h.onReconnect).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('useUnifiedWebSocket: connection state recovery', () => {
+  it('a dropped connection that comes back within 2 minutes is recovered: what was published meanwhile arrives, and the reconnect says so (no refetch needed)', async () => {
+    const h = { onBotStatusUpdate: vi.fn(), onReconnect: vi.fn() };
+    const { result } = renderSocket(h);
+    await waitFor(() => expect(result.current.isConnected).toBe(true));
+    // One event first: the client resumes from the offset of the last one it got.
+    const before = { botId, workspaceId, name: 'Before the drop', status: 'CONNECTED' as const, stats: {}, timestamp: ts() };
+    publish(workspaceRoom(), 'bot_status_update', before);
+    await waitFor(() => expect(h.onBotStatusUpdate).toHaveBeenCalledTimes(1));
+
+    // The network drops the connection (not the server deciding to close it).
+    const [server] = [...realtime.io.of('/').sockets.values()];
+    act(() => server!.conn.close());
+    await waitFor(() => expect(result.current.isConnected).toBe(false));
+    const meanwhile = { ...before, name: 'While the tab was away', timestamp: ts() };
+    publish(workspaceRoom(), 'bot_status_update', meanwhile);
+
+    await waitFor(() => expect(result.current.isConnected).toBe(true), { timeout: 5_000 });
+    await waitFor(() => expect(h.onBotStatusUpdate).toHaveBeenCalledTimes(2));
+    expect(h.onBotStatusUpdate.mock.calls[1]).toEqual([meanwhile]);
+    expect(h.onReconnect).toHaveBeenCalledWith({ reconnect: true, recovered: true });
+    const [again] = [...realtime.io.of('/').sockets.values()];
+    expect(again!.recovered).toBe(true);
+    expect(again!.id).toBe(server!.id);
   });
 });
 

@@ -49,6 +49,33 @@ describe('parseEnv', () => {
     }
   });
 
+  it('runs one node by default; REDIS_URL, NODE_ID and the lease timings are validated', () => {
+    const e = parseEnv({});
+    expect(e.REDIS_URL).toBeUndefined();
+    expect(e.NODE_ID).toBeUndefined();
+    expect(e).toMatchObject({ REDIS_KEY_PREFIX: 'parley:', SESSION_LEASE_TTL_MS: 15_000, SESSION_LEASE_RENEW_MS: 5_000, CLUSTER_RPC_TIMEOUT_MS: 5_000 });
+    expect(parseEnv({ REDIS_URL: 'rediss://:pw@cache.internal:6380/0', NODE_ID: 'web-1.eu:3000' })).toMatchObject({
+      REDIS_URL: 'rediss://:pw@cache.internal:6380/0',
+      NODE_ID: 'web-1.eu:3000',
+    });
+    for (const [raw, name] of [
+      [{ REDIS_URL: 'http://cache:6379' }, 'REDIS_URL'],
+      [{ NODE_ID: 'node one' }, 'NODE_ID'],
+      [{ REDIS_KEY_PREFIX: 'a b' }, 'REDIS_KEY_PREFIX'],
+      [{ SESSION_LEASE_TTL_MS: '500' }, 'SESSION_LEASE_TTL_MS'],
+      // A lease must survive one missed renewal.
+      [{ SESSION_LEASE_TTL_MS: '3000', SESSION_LEASE_RENEW_MS: '2000' }, 'SESSION_LEASE_RENEW_MS'],
+    ] as const) {
+      expect(() => parseEnv(raw), name).toThrow(EnvError);
+      try {
+        parseEnv(raw);
+      } catch (err) {
+        expect((err as EnvError).issues.join('\n')).toContain(name);
+      }
+    }
+    expect(parseEnv({ SESSION_LEASE_TTL_MS: '3000', SESSION_LEASE_RENEW_MS: '1000' }).SESSION_LEASE_RENEW_MS).toBe(1_000);
+  });
+
   it('accepts postgres and postgresql URLs', () => {
     expect(parseEnv({ DATABASE_URL: 'postgres://u@h/db' }).DATABASE_URL).toBe('postgres://u@h/db');
     expect(parseEnv({ DATABASE_URL: 'postgresql://u@h/db' }).DATABASE_URL).toBe('postgresql://u@h/db');

@@ -72,6 +72,29 @@ const envShape = z.object({
   /** How long a workspace invitation link works (days). */
   INVITE_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(7),
 
+  // Several nodes (README "Running several nodes"). Unset REDIS_URL = one node, nothing shared.
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'REDIS_URL must start with redis:// or rediss://')
+    .refine((v) => URL.canParse(v), 'REDIS_URL must be a URL such as redis://127.0.0.1:6379')
+    .optional(),
+  /** Every Redis key, stream and channel Parley uses starts with this (several deployments can share one Redis). */
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9._:-]{1,64}$/, 'REDIS_KEY_PREFIX must be 1–64 letters, digits, dots, colons, underscores or hyphens')
+    .default('parley:'),
+  /** This node's name in leases, metrics and logs; unset = `<hostname>:<port>`. Must be unique per running node. */
+  NODE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._:-]{1,100}$/, 'NODE_ID must be 1–100 letters, digits, dots, colons, underscores or hyphens')
+    .optional(),
+  /** A node that stops renewing a WhatsApp session's lease loses it after this long; another node then takes the session over. */
+  SESSION_LEASE_TTL_MS: z.coerce.number().int().min(1_000).max(300_000).default(15_000),
+  /** How often a node renews its leases and looks for expired ones to take over. */
+  SESSION_LEASE_RENEW_MS: z.coerce.number().int().min(200).max(100_000).default(5_000),
+  /** How long a node waits for the node that owns a session to answer a forwarded command (then 503). */
+  CLUSTER_RPC_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+
   /** Who signs people in: Parley's own email/password (`local`), Clerk, or Firebase Authentication. */
   AUTH_PROVIDER: z.enum(AUTH_PROVIDERS, { error: `AUTH_PROVIDER must be one of ${AUTH_PROVIDERS.join(', ')}` }).default('local'),
   // Clerk. The browser needs the publishable key; the server verifies session tokens with the
@@ -116,6 +139,9 @@ export const envSchema = envShape.superRefine((e, ctx) => {
     if (e.FIREBASE_JWKS_URL && e.FIREBASE_PUBLIC_KEY) {
       missing('FIREBASE_PUBLIC_KEY', 'set FIREBASE_JWKS_URL or FIREBASE_PUBLIC_KEY, not both');
     }
+  }
+  if (e.SESSION_LEASE_RENEW_MS * 2 > e.SESSION_LEASE_TTL_MS) {
+    missing('SESSION_LEASE_RENEW_MS', 'must be at most half of SESSION_LEASE_TTL_MS, so a lease survives one missed renewal');
   }
   // Also when another variable is invalid, so one start reports every problem at once.
 }, { when: (payload) => typeof payload.value === 'object' && payload.value !== null });

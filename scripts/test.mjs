@@ -58,6 +58,8 @@ step('lint', bin('eslint'), ['--max-warnings=0', '.']);
 vitest('unit + component tests', ['unit', 'components'], path.join(artifacts, 'vitest-unit.json'));
 
 if (step('production build', bin('next'), ['build'])) {
+  // The multi-node tests (integration and e2e) put two nodes behind a local nginx.
+  step('nginx for the multi-node tests', process.execPath, [path.join(root, 'scripts', 'ensure-nginx.mjs')]);
   vitest('integration tests (real servers)', ['integration'], path.join(artifacts, 'vitest-integration.json'));
   step('browser for end-to-end tests', process.execPath, [path.join(root, 'scripts', 'ensure-chromium.mjs')]);
   const pwOut = path.join(artifacts, 'playwright.json');

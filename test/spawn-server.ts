@@ -13,6 +13,8 @@ export interface RunningServer {
   output(): string;
   /** SIGTERM, then wait for exit; resolves with the exit code. */
   stop(): Promise<number | null>;
+  /** SIGKILL to the whole process group (a crashed node: nothing runs its shutdown), then wait for exit. */
+  kill(): Promise<void>;
 }
 
 export interface StartOptions {
@@ -72,6 +74,13 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   });
 
   let stopped: Promise<number | null> | undefined;
+  const signal = (sig: NodeJS.Signals) => {
+    try {
+      process.kill(-proc.pid!, sig);
+    } catch {
+      // already gone
+    }
+  };
   return {
     url,
     dataDir,
@@ -93,6 +102,11 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       }, 15_000);
       stopped = exited.finally(() => clearTimeout(hardKill));
       return stopped;
+    },
+    async kill() {
+      signal('SIGKILL');
+      stopped ??= exited;
+      await exited;
     },
   };
 }

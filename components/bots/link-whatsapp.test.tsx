@@ -91,6 +91,10 @@ class FakeSessions implements SessionControl {
     });
   }
 
+  async liveSnapshot(bot: Bot): Promise<SessionSnapshot> {
+    return this.snapshot(bot);
+  }
+
   async connect(bot: Bot, opts: { method: ConnectMethod; phoneNumber?: string }): Promise<SessionSnapshot> {
     this.connects.push({ botId: bot.id, ...opts });
     const current = this.live.get(bot.id);

@@ -86,7 +86,7 @@ function createRoute<TBody, TQuery, TParams, TPrincipal extends Principal | null
       const body = opts.body ? parseInput(opts.body, await readJson(req, opts.emptyBodyOk ?? false)) : (undefined as TBody);
 
       for (const limit of opts.rateLimit ?? []) {
-        const result = rateLimiter().consume(limit.rule, limit.key({ ip, body, principal }));
+        const result = await rateLimiter().consume(limit.rule, limit.key({ ip, body, principal }));
         if (!result.ok) {
           throw new AppError('rate_limited', `Too many attempts. Try again in ${result.retryAfter} s.`, {
             retryAfter: result.retryAfter,

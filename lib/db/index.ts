@@ -16,6 +16,11 @@ export interface DbHandle {
   kind: DbKind;
   /** Throws when the database cannot answer (used by /api/health). */
   ping(timeoutMs?: number): Promise<void>;
+  /**
+   * Runs `fn` on one connection holding a PostgreSQL advisory lock, so several nodes starting at
+   * once take turns (migrations). PGlite has one connection and one process: it just runs `fn`.
+   */
+  withLock<T>(key: number, fn: (db: Db) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -39,6 +44,19 @@ export async function openDb(opts: OpenDbOptions): Promise<DbHandle> {
       db,
       kind: 'postgres',
       ping: (timeoutMs = 2_000) => withTimeout(db.execute(sql`select 1`), timeoutMs),
+      async withLock(key, fn) {
+        const client = await pool.connect();
+        try {
+          await client.query('select pg_advisory_lock($1)', [key]);
+          try {
+            return await fn(drizzle({ client, schema }) as unknown as Db);
+          } finally {
+            await client.query('select pg_advisory_unlock($1)', [key]).catch(() => {});
+          }
+        } finally {
+          client.release();
+        }
+      },
       close: () => pool.end(),
     };
   }
@@ -60,6 +78,7 @@ export async function openDb(opts: OpenDbOptions): Promise<DbHandle> {
     db,
     kind: 'pglite',
     ping: (timeoutMs = 2_000) => withTimeout(db.execute(sql`select 1`), timeoutMs),
+    withLock: (_key, fn) => fn(db),
     close: () => client.close(),
   };
 }

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, boolean, check, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, check, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 // DESIGN section 6. Tables arrive with the issue that needs them.
 
@@ -194,6 +194,52 @@ export const sessionEvents = pgTable(
   (t) => [index('session_events_bot_idx').on(t.botId, t.id)],
 );
 
+/**
+ * Which node runs a bot's WhatsApp session (README "Running several nodes"). A node holds the
+ * lease while `expires_at` is in the future and renews it; another node may take it only once
+ * it has expired. `epoch` grows with every acquisition: it is the fencing token every write of
+ * the session is checked against. The row exists while the session should run somewhere.
+ */
+export const sessionLeases = pgTable(
+  'session_leases',
+  {
+    botId: uuid('bot_id')
+      .primaryKey()
+      .references(() => bots.id, { onDelete: 'cascade' }),
+    owner: text('owner').notNull(),
+    epoch: bigint('epoch', { mode: 'number' }).notNull(),
+    acquiredAt: timestamp('acquired_at', { withTimezone: true }).notNull(),
+    renewedAt: timestamp('renewed_at', { withTimezone: true }).notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('session_leases_expires_idx').on(t.expiresAt)],
+);
+
+/**
+ * One row per lease tenure (bot, epoch): who held it, from when, until when it was last renewed
+ * to (`expires_at`) or given back (`released_at`). Two tenures of a bot never overlap.
+ */
+export const sessionLeaseEvents = pgTable(
+  'session_lease_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    botId: uuid('bot_id')
+      .notNull()
+      .references(() => bots.id, { onDelete: 'cascade' }),
+    epoch: bigint('epoch', { mode: 'number' }).notNull(),
+    owner: text('owner').notNull(),
+    previousOwner: text('previous_owner'),
+    /** restore (boot), connect, takeover (an expired lease of another node), … */
+    reason: text('reason').notNull(),
+    acquiredAt: timestamp('acquired_at', { withTimezone: true }).notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    releasedAt: timestamp('released_at', { withTimezone: true }),
+    /** released (shutdown: another node may take over), ended (the session stopped), lost, … */
+    endReason: text('end_reason'),
+  },
+  (t) => [uniqueIndex('session_lease_events_bot_epoch_key').on(t.botId, t.epoch)],
+);
+
 /** Idempotency for inbound webhooks: a delivery seen once is acknowledged again but not re-applied. */
 export const webhookDeliveries = pgTable('webhook_deliveries', {
   id: text('id').primaryKey(),
@@ -285,6 +331,11 @@ export const messages = pgTable(
     /** Why the last send failed, in words for the agent. */
     error: text('error'),
     attempts: integer('attempts').notNull().default(0),
+    /**
+     * An outbound message being sent right now: the send queue that claimed it (on any node) has
+     * it until then; nobody else sends it meanwhile. Cleared when the attempt ends.
+     */
+    sendClaimedUntil: timestamp('send_claimed_until', { withTimezone: true }),
     /** WhatsApp's timestamp for inbound messages. */
     sentAt: timestamp('sent_at', { withTimezone: true }),
     createdAt: createdAt(),
@@ -307,6 +358,7 @@ export type Invite = typeof invites.$inferSelect;
 export type Bot = typeof bots.$inferSelect;
 export type BotChannel = (typeof botChannel.enumValues)[number];
 export type SessionEvent = typeof sessionEvents.$inferSelect;
+export type SessionLeaseEvent = typeof sessionLeaseEvents.$inferSelect;
 export type CloudApiAccount = typeof cloudApiAccounts.$inferSelect;
 export type Conversation = typeof conversations.$inferSelect;
 export type Message = typeof messages.$inferSelect;

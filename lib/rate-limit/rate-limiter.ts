@@ -1,6 +1,7 @@
-// Fixed-window counters in process memory. One store per process on globalThis so the route
-// bundles and the server count together (and HMR does not reset a brute-force window).
-// Moves to Redis with the multi-node work (issue 8).
+// Fixed-window counters. In process memory by default (one store per process on globalThis, so
+// the route bundles and the server count together and HMR does not reset a brute-force window);
+// with REDIS_URL the server installs a Redis-backed store at boot, so every node counts together
+// (server/cluster/redis-rate-limiter.ts).
 
 export interface RateLimitRule {
   /** Distinguishes limits that share a key (e.g. sign-in per email vs per IP). */
@@ -58,9 +59,29 @@ export class RateLimiter {
   }
 }
 
-const KEY = Symbol.for('parley.rateLimiter');
-type Holder = { [KEY]?: RateLimiter };
+/** The limiter route handlers use: one node's memory, or Redis shared by every node. */
+export interface RateLimitStore {
+  consume(rule: RateLimitRule, key: string, cost?: number): Promise<RateLimitResult>;
+  reset(rule: RateLimitRule, key: string): Promise<void>;
+}
 
-export function rateLimiter(): RateLimiter {
-  return ((globalThis as Holder)[KEY] ??= new RateLimiter());
+/** The in-memory limiter behind the async interface. */
+export function memoryStore(limiter: RateLimiter = new RateLimiter()): RateLimitStore {
+  return {
+    consume: async (rule, key, cost) => limiter.consume(rule, key, cost),
+    reset: async (rule, key) => limiter.reset(rule, key),
+  };
+}
+
+const KEY = Symbol.for('parley.rateLimiter');
+type Holder = { [KEY]?: RateLimitStore };
+
+export function rateLimiter(): RateLimitStore {
+  return ((globalThis as Holder)[KEY] ??= memoryStore());
+}
+
+/** The server installs the Redis-backed store at boot (undefined: back to memory). */
+export function installRateLimiter(store: RateLimitStore | undefined): void {
+  if (store) (globalThis as Holder)[KEY] = store;
+  else delete (globalThis as Holder)[KEY];
 }

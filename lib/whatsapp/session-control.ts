@@ -19,7 +19,18 @@ export interface ExternalSessionUpdate {
 
 export type SimulatedDisconnect = 'logged_out' | 'connection_replaced' | 'connection_lost' | 'outdated_version';
 
-export interface SimulatorControl {
+type MaybePromise<T> = T | Promise<T>;
+
+/** The simulator as route handlers reach it: maybe on this node, maybe forwarded to the node running the bot's session. */
+export interface SimulatorCommands {
+  scan(botId: string, phone?: { phoneNumber?: string; displayName?: string }): MaybePromise<{ phoneNumber: string; displayName: string }>;
+  message(botId: string, msg: { from: string; name?: string; text: string }): MaybePromise<{ externalId: string }>;
+  disconnect(botId: string, reason: SimulatedDisconnect): MaybePromise<void>;
+  outbox(botId: string): MaybePromise<{ to: string; text: string; id: string }[]>;
+}
+
+/** The simulated phones of this process. */
+export interface SimulatorControl extends SimulatorCommands {
   scan(botId: string, phone?: { phoneNumber?: string; displayName?: string }): { phoneNumber: string; displayName: string };
   message(botId: string, msg: { from: string; name?: string; text: string }): { externalId: string };
   disconnect(botId: string, reason: SimulatedDisconnect): void;
@@ -34,11 +45,14 @@ export interface SessionControl {
   logout(bot: Bot): Promise<SessionSnapshot>;
   /** Stops the session and wipes its credentials (the bot is being deleted). */
   remove(botId: string): Promise<void>;
+  /** The session as this node knows it: live here, else the stored row (lists, bot views). */
   snapshot(bot: Bot): SessionSnapshot;
+  /** The session as the node running it knows it, QR code included (asked over Redis when that is another node). */
+  liveSnapshot(bot: Bot): Promise<SessionSnapshot>;
   /** A status report from an out-of-process worker (signed webhook). */
   applyExternal(bot: Bot, update: ExternalSessionUpdate): Promise<SessionSnapshot>;
   /** Present only when WHATSAPP_ENGINE=simulator. */
-  readonly simulator?: SimulatorControl;
+  readonly simulator?: SimulatorCommands;
 }
 
 const slot = processSlot<SessionControl>('sessions');

@@ -7,7 +7,7 @@ import { ingestInbound } from '@/lib/services/conversations/ingest-inbound';
 import type { MessageDeliveryStatus } from '@/lib/realtime/events';
 import type { InboundMessage } from '../whatsapp/engine';
 import { BotRunner } from './bot-runner';
-import { SendQueue, type SendTarget } from './send-queue';
+import { SendQueue, type SendQueueOptions, type SendTarget } from './send-queue';
 
 const EARLY_RECEIPT_TTL_MS = 60_000;
 const EARLY_RECEIPT_MAX = 10_000;
@@ -30,6 +30,8 @@ export function createMessaging(opts: {
   config: Pick<Env, 'SEND_MIN_INTERVAL_MS' | 'SEND_MAX_ATTEMPTS'>;
   log: Logger;
   sendWeb(botId: string, to: string, text: string): Promise<{ externalId: string }>;
+  /** Several nodes: hands a WhatsApp Web message to the node running its bot's session (see SendQueue). */
+  handOff?: SendQueueOptions['handOff'];
 }): Messaging {
   const log = opts.log.child({ component: 'messaging' });
   // A receipt can beat the send's own bookkeeping (the phone answers, or Meta's webhook arrives,
@@ -67,6 +69,7 @@ export function createMessaging(opts: {
     minIntervalMs: opts.config.SEND_MIN_INTERVAL_MS,
     maxAttempts: opts.config.SEND_MAX_ATTEMPTS,
     send,
+    handOff: opts.handOff,
     onSent: (botId, externalId) => {
       const key = `${botId}:${externalId}`;
       const waiting = early.get(key);

@@ -151,4 +151,48 @@ describe('SendQueue', () => {
     await until(async () => expect((await rowOf(ids[1]!)).status).toBe('sent'));
     expect(sent.filter((t) => t.startsWith('r'))).toEqual(['r1', 'r2']);
   });
+
+  it('two queues holding the same pending messages (a takeover resumed what another node had queued): each goes out once', async () => {
+    const ids = await pending('15550000006', ['once-1', 'once-2', 'once-3']);
+    const sent: string[] = [];
+    const send = async (t: SendTarget) => {
+      sent.push(t.text);
+      await new Promise((r) => setTimeout(r, 5));
+      return { externalId: `wamid.${t.text}` };
+    };
+    const other = new SendQueue({ log, minIntervalMs: 0, maxAttempts: 2, send });
+    queue = new SendQueue({ log, minIntervalMs: 0, maxAttempts: 2, send });
+    try {
+      queue.enqueue(ids);
+      other.enqueue(ids);
+      await until(async () => {
+        for (const id of ids) expect((await rowOf(id)).status).toBe('sent');
+      });
+      expect(sent.filter((t) => t.startsWith('once-')).sort()).toEqual(['once-1', 'once-2', 'once-3']);
+      for (const id of ids) expect((await rowOf(id)).attempts).toBe(1);
+    } finally {
+      other.stop();
+    }
+  });
+
+  it('hands a message to the node running its bot\'s session instead of sending it here; waits, spending no attempt, while that node is out of reach', async () => {
+    const [id] = await pending('15550000007', ['elsewhere']);
+    const asked: string[] = [];
+    let sends = 0;
+    // Unreachable twice (Redis down), then handed over.
+    const answers: ('wait' | 'handed')[] = ['wait', 'wait', 'handed'];
+    queue = new SendQueue({
+      log,
+      minIntervalMs: 0,
+      maxAttempts: 1,
+      backoffMs: 10,
+      send: async () => (sends++, { externalId: 'wamid.x' }),
+      handOff: async (m) => (asked.push(m.id), answers.shift() ?? 'handed'),
+    });
+    queue.enqueue([id!]);
+    await until(() => expect(asked).toEqual([id, id, id]));
+    await until(() => expect(queue!.size).toBe(0));
+    expect(sends).toBe(0);
+    expect(await rowOf(id!)).toMatchObject({ status: 'pending', attempts: 0 });
+  });
 });

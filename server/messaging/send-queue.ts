@@ -1,4 +1,4 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { getDb } from '@/lib/db';
 import { bots, conversations, messages } from '@/lib/db/schema';
@@ -33,9 +33,17 @@ export interface SendQueueOptions {
   send(target: SendTarget): Promise<{ externalId: string }>;
   /** Called once a message has its WhatsApp id (receipts that raced the send are applied then). */
   onSent?(botId: string, externalId: string): void;
+  /**
+   * Several nodes: a WhatsApp Web message is sent by the node running its bot's session.
+   * `handed`: that node's queue has it now (this one lets go); `wait`: that node cannot be
+   * reached right now (Redis down): try again later without spending an attempt; `local`: send here.
+   */
+  handOff?(message: { id: string; botId: string; channel: SendTarget['channel'] }): Promise<'handed' | 'wait' | 'local'>;
 }
 
 const MAX_BACKOFF_MS = 30_000;
+/** How long one send attempt holds its message against other queues (a sender that died lets go then). */
+const CLAIM_MS = 60_000;
 
 export class SendQueue {
   private readonly lane = createKeyedQueue();
@@ -50,13 +58,16 @@ export class SendQueue {
     for (const id of ids) void this.enqueueOne(id);
   }
 
-  /** Boot: pending messages from before a restart are sent now (nothing accepted is lost). */
-  async resumePending(): Promise<number> {
+  /**
+   * Boot (every bot), or a bot's session coming up here (one bot): pending messages from before a
+   * restart or a takeover are sent now (nothing accepted is lost).
+   */
+  async resumePending(opts: { botId?: string } = {}): Promise<number> {
     const db = await getDb();
     const rows = await db
       .select({ id: messages.id })
       .from(messages)
-      .where(and(eq(messages.status, 'pending'), eq(messages.direction, 'out')))
+      .where(and(eq(messages.status, 'pending'), eq(messages.direction, 'out'), opts.botId ? eq(messages.botId, opts.botId) : undefined))
       .orderBy(asc(messages.seq));
     this.enqueue(rows.map((r) => r.id));
     return rows.length;
@@ -93,6 +104,7 @@ export class SendQueue {
 
   private async deliver(messageId: string): Promise<void> {
     const db = await getDb();
+    let waits = 0;
     for (;;) {
       if (this.stopped) return;
       const [row] = await db
@@ -105,13 +117,39 @@ export class SendQueue {
       if (!row || row.message.status !== 'pending') return;
       const { message } = row;
 
+      const route = (await this.opts.handOff?.({ id: messageId, botId: message.botId, channel: row.channel })) ?? 'local';
+      if (route === 'handed') return;
+      if (route === 'wait') {
+        await this.sleep(Math.min((this.opts.backoffMs ?? 1_000) * 2 ** Math.min(waits++, 5), MAX_BACKOFF_MS));
+        continue;
+      }
+
       const key = `${message.botId}:${row.contact}`;
       const wait = (this.lastSentAt.get(key) ?? 0) + this.opts.minIntervalMs - Date.now();
       if (wait > 0) await this.sleep(wait);
       if (this.stopped) return;
 
-      const attempt = message.attempts + 1;
-      await db.update(messages).set({ attempts: attempt }).where(eq(messages.id, messageId));
+      // Claims this attempt: of two queues holding the same message (a node that took a bot over
+      // resumes what the old one had queued), one sends; the other checks back when the claim
+      // runs out (the message is sent by then, or its sender died and this one tries).
+      const [claimed] = await db
+        .update(messages)
+        .set({ attempts: sql`${messages.attempts} + 1`, sendClaimedUntil: sql`now() + ${CLAIM_MS} * interval '1 millisecond'` })
+        .where(
+          and(
+            eq(messages.id, messageId),
+            eq(messages.status, 'pending'),
+            or(isNull(messages.sendClaimedUntil), lt(messages.sendClaimedUntil, sql`now()`)),
+          ),
+        )
+        .returning({ attempts: messages.attempts });
+      if (!claimed) {
+        const [other] = await db.select({ until: messages.sendClaimedUntil, status: messages.status }).from(messages).where(eq(messages.id, messageId));
+        if (!other || other.status !== 'pending') return;
+        await this.sleep(Math.min(Math.max((other.until?.getTime() ?? 0) - Date.now(), 50), CLAIM_MS));
+        continue;
+      }
+      const attempt = claimed.attempts;
       let outcome: { externalId: string } | { error: SendFailure };
       try {
         outcome = await this.opts.send({ botId: message.botId, channel: row.channel, to: row.contact, text: message.body });
@@ -124,7 +162,7 @@ export class SendQueue {
       if ('externalId' in outcome) {
         const [sent] = await db
           .update(messages)
-          .set({ status: 'sent', externalId: outcome.externalId || null, error: null, updatedAt: new Date() })
+          .set({ status: 'sent', externalId: outcome.externalId || null, error: null, sendClaimedUntil: null, updatedAt: new Date() })
           .where(and(eq(messages.id, messageId), eq(messages.status, 'pending')))
           .returning({ updatedAt: messages.updatedAt });
         if (sent) this.publishStatus(row.workspaceId, message.conversationId, message.botId, messageId, sent.updatedAt, 'sent');
@@ -137,6 +175,7 @@ export class SendQueue {
       const transient = failure.transient !== false;
       if (transient && attempt < this.opts.maxAttempts) {
         this.opts.log.warn({ messageId, attempt, reason }, 'send failed; retrying');
+        await db.update(messages).set({ sendClaimedUntil: null }).where(eq(messages.id, messageId));
         await this.sleep(Math.min((this.opts.backoffMs ?? 1_000) * 2 ** (attempt - 1), MAX_BACKOFF_MS));
         continue;
       }
@@ -144,7 +183,7 @@ export class SendQueue {
       const error = transient ? `Not sent after ${attempt} attempts: ${reason}` : `Not sent: ${reason}`;
       const [failed] = await db
         .update(messages)
-        .set({ status: 'failed', error, updatedAt: new Date() })
+        .set({ status: 'failed', error, sendClaimedUntil: null, updatedAt: new Date() })
         .where(and(eq(messages.id, messageId), eq(messages.status, 'pending')))
         .returning({ updatedAt: messages.updatedAt });
       if (failed) this.publishStatus(row.workspaceId, message.conversationId, message.botId, messageId, failed.updatedAt, 'failed', error);

@@ -1,5 +1,8 @@
+import { eq } from 'drizzle-orm';
+import { io } from 'socket.io-client';
 import { describe, expect, it, vi } from 'vitest';
 import { authenticate } from '@/lib/auth/authenticate';
+import { memberships } from '@/lib/db/schema';
 import { signAccessToken } from '@/lib/auth/tokens';
 import { deriveKey } from '@/lib/secrets/app-secret';
 import { issueToken } from '@/lib/services/auth/issue-token';
@@ -103,5 +106,36 @@ describe('rooms and the publish path', () => {
     expect(fx.realtime.facade.connectionCount()).toBe(1);
     socket.disconnect();
     await vi.waitFor(() => expect(fx.realtime.facade.connectionCount()).toBe(0));
+  });
+});
+
+describe('connection state recovery', () => {
+  it('a recovered socket keeps only the rooms its principal may still be in (a membership ended while it was away)', async () => {
+    const erin = await signUp({ email: 'erin@example.com', password: 'erin-password', name: 'Erin' });
+    const workspace = `workspace:${erin.workspace.id}`;
+    const socket = io(fx.url, { transports: ['websocket'], reconnectionDelay: 50, reconnectionDelayMax: 50, extraHeaders: { cookie: cookieOf(erin) } });
+    try {
+      await new Promise((r) => socket.once('connected', r));
+      // One broadcast first: the client resumes from the offset of the last one it got.
+      const first = nextEvent(socket, 'workspace_updated', 2_000);
+      publish(workspace, 'workspace_updated', { workspaceId: erin.workspace.id, name: 'one', timestamp: new Date().toISOString() });
+      expect(await first).toMatchObject({ name: 'one' });
+
+      const server = [...fx.realtime.io.of('/').sockets.values()].find((s) => s.data.principal.userId === erin.user.id)!;
+      const back = new Promise<void>((resolve) => socket.io.once('reconnect', () => resolve()));
+      // Erin leaves her workspace while the network drops her connection.
+      await fx.handle.db.delete(memberships).where(eq(memberships.userId, erin.user.id));
+      server.conn.close();
+      await back;
+      await vi.waitFor(() => expect(socket.connected).toBe(true));
+      expect(socket.recovered).toBe(true);
+      await vi.waitFor(async () => expect((await fx.realtime.io.in(workspace).fetchSockets()).map((s) => s.id)).toEqual([]), { timeout: 2_000, interval: 20 });
+      const after = nextEvent(socket, 'workspace_updated', 300);
+      publish(workspace, 'workspace_updated', { workspaceId: erin.workspace.id, name: 'two', timestamp: new Date().toISOString() });
+      expect(await after).toBe('timeout');
+      expect((await fx.realtime.io.in(`user:${erin.user.id}`).fetchSockets()).map((s) => s.id)).toEqual([socket.id]);
+    } finally {
+      socket.close();
+    }
   });
 });

@@ -1,15 +1,18 @@
 import type { Server as HttpServer } from 'node:http';
+import { inArray } from 'drizzle-orm';
 import type { Logger } from 'pino';
-import { Server } from 'socket.io';
+import { Server, type ServerOptions } from 'socket.io';
 import type { Credentials } from '@/lib/auth/authenticate';
 import { workspaceIds, type Principal } from '@/lib/auth/principal';
 import { canManage } from '@/lib/auth/roles';
+import { getDb } from '@/lib/db';
+import { bots } from '@/lib/db/schema';
 import { nowIso, rooms, type ClientToServerEvents, type ServerToClientEvents } from '@/lib/realtime/events';
 import type { MembershipChange, RealtimeFacade } from '@/lib/realtime/publish';
 import { registerAuthHandlers } from './auth-handlers';
 import { registerSessionHandlers } from './session-handlers';
 import { createSocketHandlerRegistrar } from './socket-handler';
-import type { SseHub } from './sse-hub';
+import type { SseBroker } from './sse-hub';
 
 export interface SocketData {
   principal: Principal;
@@ -28,8 +31,17 @@ export interface RealtimeOptions {
   authenticate: (creds: Credentials) => Promise<Principal | null>;
   log: Logger;
   /** Server-Sent Events subscribers get every event published to a session room too. */
-  sse?: SseHub;
+  sse?: SseBroker;
+  /** Several nodes: the Redis Streams adapter (server/cluster/socket-adapter.ts); unset = in memory. */
+  adapter?: ServerOptions['adapter'];
 }
+
+/**
+ * A client that lost its connection for up to 2 minutes gets back its rooms and every event it
+ * missed (`socket.recovered`); the auth middleware still runs on that reconnect. With the Redis
+ * adapter this works across nodes (the missed events come from the Redis stream).
+ */
+export const CONNECTION_STATE_RECOVERY = { maxDisconnectionDuration: 2 * 60 * 1000, skipMiddlewares: false } as const;
 
 /** Socket.IO on the app's one http.Server: auth middleware, rooms, and the publish facade. */
 export function createRealtimeServer(httpServer: HttpServer, opts: RealtimeOptions): RealtimeServer {
@@ -40,6 +52,8 @@ export function createRealtimeServer(httpServer: HttpServer, opts: RealtimeOptio
     // Next.js handles its own upgrades (dev HMR); engine.io must not destroy them.
     destroyUpgrade: false,
     perMessageDeflate: false,
+    connectionStateRecovery: { ...CONNECTION_STATE_RECOVERY },
+    ...(opts.adapter ? { adapter: opts.adapter } : {}),
   });
 
   io.use(async (socket, next) => {
@@ -60,6 +74,14 @@ export function createRealtimeServer(httpServer: HttpServer, opts: RealtimeOptio
   io.on('connection', (socket) => {
     const { principal } = socket.data;
     const workspaces = workspaceIds(principal);
+    // A recovered connection gets back the rooms it had: keep only those this principal may
+    // still be in (a membership may have ended, a token changed hands while it was away).
+    if (socket.recovered) {
+      leaveRevokedRooms(socket, principal).catch((err: unknown) => {
+        opts.log.error({ err, socketId: socket.id }, 'checking the rooms of a recovered socket failed; closing it');
+        socket.disconnect(true);
+      });
+    }
     void socket.join([
       rooms.user(principal.userId),
       rooms.authSession(principal.sessionId),
@@ -106,7 +128,7 @@ export function createRealtimeServer(httpServer: HttpServer, opts: RealtimeOptio
  * joined synchronously (the in-memory adapter applies socketsJoin/socketsLeave at once), so a
  * publish to the workspace right after a removal is not delivered to the removed member.
  */
-function applyMembership(io: ParleyServer, change: MembershipChange, sse: SseHub | undefined): void {
+function applyMembership(io: ParleyServer, change: MembershipChange, sse: SseBroker | undefined): void {
   const { userId, workspaceId, role } = change;
   const userRoom = rooms.user(userId);
   const sessionRooms = change.botIds.map(rooms.session);
@@ -136,4 +158,23 @@ function applyMembership(io: ParleyServer, change: MembershipChange, sse: SseHub
 function withMembership(principal: Principal, workspaceId: string, role: MembershipChange['role']): Principal {
   const others = principal.memberships.filter((m) => m.workspaceId !== workspaceId);
   return { ...principal, memberships: role === null ? others : [...others, { workspaceId, role }] };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+async function leaveRevokedRooms(socket: ParleySocket, principal: Principal): Promise<void> {
+  const workspaces = new Set(workspaceIds(principal));
+  const allowed = new Set([socket.id, rooms.user(principal.userId), rooms.authSession(principal.sessionId), ...[...workspaces].map(rooms.workspace)]);
+  const sessionBots: string[] = [];
+  for (const room of socket.rooms) {
+    if (allowed.has(room)) continue;
+    const botId = room.startsWith('session:') ? room.slice('session:'.length) : '';
+    if (UUID.test(botId)) sessionBots.push(botId);
+    else void socket.leave(room);
+  }
+  if (sessionBots.length === 0) return;
+  const db = await getDb();
+  const visible = await db.select({ id: bots.id, workspaceId: bots.workspaceId }).from(bots).where(inArray(bots.id, sessionBots));
+  const keep = new Set(visible.filter((b) => workspaces.has(b.workspaceId)).map((b) => b.id));
+  for (const botId of sessionBots) if (!keep.has(botId)) void socket.leave(rooms.session(botId));
 }

@@ -33,7 +33,7 @@ export function registerSessionHandlers(socket: ParleySocket, on: SocketHandlerR
     // Join first, then snapshot: anything emitted in between arrives before the ack, and the
     // snapshot is at least as new, so a QR emitted before subscribing is never missed.
     await socket.join(room);
-    return sessionControl().snapshot(bot);
+    return sessionControl().liveSnapshot(bot);
   }));
 
   on('unsubscribe_session', botIdPayload, ({ botId }) => inOrder(botId, async () => {

@@ -9,7 +9,7 @@ import { findBot } from '@/lib/services/bots/find-bot';
 import { botIdParam } from '@/lib/validation/bot';
 import { sessionControl } from '@/lib/whatsapp/session-control';
 import { sendError } from '../http/send-error';
-import type { SseData, SseEvent, SseHub } from './sse-hub';
+import type { SseBroker, SseData, SseEvent } from './sse-hub';
 
 export const SSE_PATH = '/api/v1/whatsapp/connection-events';
 
@@ -21,7 +21,7 @@ const MAX_STREAMS_PER_USER = 10;
  * GET /api/v1/whatsapp/connection-events?botId= — served by the custom server itself (not a
  * Next route) so that nothing between the hub and the socket buffers or compresses the stream.
  */
-export function createSseHandler(opts: { hub: SseHub; heartbeatMs: number; log: Logger }) {
+export function createSseHandler(opts: { hub: SseBroker; heartbeatMs: number; log: Logger }) {
   const openPerUser = new Map<string, number>();
 
   return async function handleSse(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -40,7 +40,7 @@ export function createSseHandler(opts: { hub: SseHub; heartbeatMs: number; log: 
       // The stream carries QR codes (credentials): owners and admins only, like `subscribe_session`.
       const bot = await findBot({ principal, botId: botId.data, manage: true, action: 'watch a bot’s WhatsApp session (it carries QR codes)' });
 
-      const limited = rateLimiter().consume(SSE_OPEN_PER_USER, principal.userId);
+      const limited = await rateLimiter().consume(SSE_OPEN_PER_USER, principal.userId);
       if (!limited.ok) throw new AppError('rate_limited', `Too many streams opened. Try again in ${limited.retryAfter} s.`, { retryAfter: limited.retryAfter });
       if ((openPerUser.get(principal.userId) ?? 0) >= MAX_STREAMS_PER_USER) {
         throw new AppError('rate_limited', `At most ${MAX_STREAMS_PER_USER} event streams per user.`, { retryAfter: 5 });
@@ -68,15 +68,21 @@ export function createSseHandler(opts: { hub: SseHub; heartbeatMs: number; log: 
       const send = (event: SseEvent) => write(frame(event.id, { ...event.data, userId }));
 
       write('retry: 3000\n\n');
-      // Replay what a reconnecting client missed, or start from the current state.
+      // Replay what a reconnecting client missed, or start from the current state (asked of the
+      // node running the session); live events that arrive meanwhile follow, none twice.
       const lastHeader = req.headers['last-event-id'] ?? url.searchParams.get('lastEventId') ?? undefined;
       const lastId = Number(Array.isArray(lastHeader) ? lastHeader[0] : lastHeader);
-      const missed = Number.isInteger(lastId) && lastId >= 0 && lastHeader !== undefined ? opts.hub.since(bot.id, lastId) : null;
-      if (missed) missed.forEach(send);
-      else write(frame(opts.hub.lastId(bot.id), { ...snapshotData(sessionControl().snapshot(bot)), userId }));
-
-      const unsubscribe = opts.hub.subscribe(bot.id, { send, close: () => res.end(), userId, workspaceId: bot.workspaceId });
+      const resumeFrom = Number.isInteger(lastId) && lastId >= 0 && lastHeader !== undefined ? lastId : null;
       openPerUser.set(userId, (openPerUser.get(userId) ?? 0) + 1);
+      let unsubscribe: () => void = () => {};
+      let opened = false;
+      const opening = opts.hub
+        .open(bot.id, { send, close: () => res.end(), userId, workspaceId: bot.workspaceId }, resumeFrom, async () => snapshotData(await sessionControl().liveSnapshot(bot)))
+        .then((off) => {
+          opened = true;
+          if (closed) off();
+          else unsubscribe = off;
+        });
       const heartbeat = setInterval(() => write(`: heartbeat ${Date.now()}\n\n`), opts.heartbeatMs);
       // A token authorizes the stream only until it expires; EventSource reconnects with a new one.
       const expiry = principal.expiresAt
@@ -89,7 +95,7 @@ export function createSseHandler(opts: { hub: SseHub; heartbeatMs: number; log: 
         closed = true;
         clearInterval(heartbeat);
         clearTimeout(expiry);
-        unsubscribe();
+        if (opened) unsubscribe();
         const n = (openPerUser.get(userId) ?? 1) - 1;
         if (n > 0) openPerUser.set(userId, n);
         else openPerUser.delete(userId);
@@ -100,6 +106,11 @@ export function createSseHandler(opts: { hub: SseHub; heartbeatMs: number; log: 
         if (!res.writableEnded) res.end();
         cleanup();
       });
+      await opening.catch((err: unknown) => {
+        // Headers are out: end the stream; EventSource reconnects (and gets a snapshot).
+        log.warn({ err, botId: bot.id }, 'opening an SSE stream failed');
+        res.end();
+      });
     } catch (err) {
       const appErr = toAppError(err);
       if (appErr.status >= 500) log.error({ err }, 'SSE request failed');
@@ -108,8 +119,9 @@ export function createSseHandler(opts: { hub: SseHub; heartbeatMs: number; log: 
   };
 }
 
-function frame(id: number, data: SseData & { userId: string }): string {
-  return `id: ${id}\nevent: ${data.type}\ndata: ${JSON.stringify(data)}\n\n`;
+function frame(id: number | undefined, data: SseData & { userId: string }): string {
+  // No id: the client's Last-Event-ID stays on the last numbered event (see SseEvent).
+  return `${id === undefined ? '' : `id: ${id}\n`}event: ${data.type}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
 function snapshotData(s: SessionSnapshot): SseData {

@@ -8,7 +8,7 @@ import { createSimulator } from './simulator/simulator';
 export function createSessionManager(
   config: Env,
   log: Logger,
-  sinks: Pick<SessionManagerOptions, 'onMessage' | 'onMessageStatus'> = {},
+  sinks: Pick<SessionManagerOptions, 'onMessage' | 'onMessageStatus' | 'onConnected' | 'leases'> = {},
 ): SessionManager {
   const managerLog = log.child({ component: 'whatsapp' });
   if (config.WHATSAPP_ENGINE === 'simulator') {

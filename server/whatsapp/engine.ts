@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { Db } from '@/lib/db';
 import type { SessionStatus } from '@/lib/realtime/events';
 
 // One interface for every WhatsApp engine (DESIGN section 5). The session manager owns the
@@ -40,6 +41,12 @@ export interface EngineEvents {
   messageStatus(externalId: string, status: 'sent' | 'delivered' | 'read' | 'failed'): void;
 }
 
+/**
+ * Runs one write of the session's stored state (credentials, signal keys) in a transaction. With
+ * session leases it is fenced: it throws, writing nothing, once this node no longer holds the bot.
+ */
+export type StateWriter = <T>(write: (tx: Db) => Promise<T>) => Promise<T>;
+
 export interface StartOptions {
   botId: string;
   sessionId: string;
@@ -48,6 +55,8 @@ export interface StartOptions {
   phoneNumber?: string;
   events: EngineEvents;
   log: Logger;
+  /** Every write of the session's auth state goes through it (default: unfenced). */
+  writer?: StateWriter;
 }
 
 export interface EngineSession {
@@ -64,7 +73,7 @@ export interface WhatsAppEngine {
   /** True when stored credentials can reconnect without a new scan (restore at boot). */
   isLinked(botId: string): Promise<boolean>;
   /** Forgets a bot's credentials. */
-  wipe(botId: string): Promise<void>;
+  wipe(botId: string, writer?: StateWriter): Promise<void>;
 }
 
 /** Digits only: "+1 (555) 010-2000" → "15550102000". */

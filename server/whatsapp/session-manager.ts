@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq, inArray, notInArray } from 'drizzle-orm';
+import { and, eq, inArray, notInArray, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
-import { getDb } from '@/lib/db';
+import { getDb, type Db } from '@/lib/db';
 import { bots, sessionEvents, whatsappAuth, type Bot } from '@/lib/db/schema';
 import { AppError } from '@/lib/errors';
 import { createKeyedQueue } from '@/lib/keyed-queue';
@@ -9,10 +9,23 @@ import { compact, nowIso, rooms, type SessionSnapshot, type SessionStatus } from
 import { publish } from '@/lib/realtime/publish';
 import { publishBotStatus } from '@/lib/services/bots/publish-bot';
 import type { ExternalSessionUpdate, SessionControl, SimulatorControl } from '@/lib/whatsapp/session-control';
-import { QR_LIFETIME_MS, type ConnectMethod, type EngineEvents, type EngineSession, type InboundMessage, type StatusInfo, type WhatsAppEngine } from './engine';
+import {
+  QR_LIFETIME_MS,
+  type ConnectMethod,
+  type EngineEvents,
+  type EngineSession,
+  type InboundMessage,
+  type StateWriter,
+  type StatusInfo,
+  type WhatsAppEngine,
+} from './engine';
 
 // Owns at most one live WhatsApp session per bot. Every change is persisted (bots row +
 // session_events) and then published through the one publish() path, in order, per bot.
+//
+// With session leases (always, in the server), a session runs only under its bot's lease: every
+// write it makes is fenced by the lease's epoch, and the moment the lease is lost the session
+// stops here without writing or publishing anything more (the node that took it over does).
 
 interface LiveSession {
   botId: string;
@@ -28,9 +41,41 @@ interface LiveSession {
   qr?: { code: string; expiresAt: Date; attempt: number };
   pairing?: { code: string; expiresAt: Date };
   engine?: EngineSession;
+  /** The lease this session runs under (absent without leases, and for worker-reported sessions). */
+  lease?: Lease;
+  /** Taken over from another node: report RECONNECTING, not the engine's STARTING, until it settles. */
+  resuming?: boolean;
   /** Persist-then-publish tasks for this bot, in order. */
   chain: Promise<void>;
 }
+
+export interface Lease {
+  botId: string;
+  epoch: number;
+}
+
+/** Why a lease was taken (kept in the lease history). */
+export type LeaseReason = 'connect' | 'restore' | 'takeover' | 'logout' | 'cleanup';
+
+/** The node's session leases (server/cluster/lease-keeper.ts). */
+export interface SessionLeases {
+  /** Null when another node holds a live lease on the bot. */
+  acquire(botId: string, reason: LeaseReason): Promise<Lease | null>;
+  holding(botId: string): Lease | undefined;
+  /** Runs the write only while the lease is held (throws LeaseLostError otherwise). */
+  fenced<T>(lease: Lease, write: (tx: Db) => Promise<T>): Promise<T>;
+  /** The session ended on purpose: nobody should run it any more. */
+  drop(lease: Lease, endReason: string): Promise<void>;
+}
+
+/** Another node holds this bot's lease: the command belongs there (server/cluster forwards it). */
+export class SessionElsewhereError extends AppError {
+  constructor(readonly botId: string) {
+    super('service_unavailable', "This bot's WhatsApp session runs on another node. Try again in a moment.", { retryAfter: 5 });
+  }
+}
+
+const isLeaseLost = (err: unknown) => err instanceof Error && err.name === 'LeaseLostError';
 
 const ACTIVE: readonly SessionStatus[] = ['STARTING', 'QR_REQUIRED', 'CONNECTED', 'RECONNECTING'];
 const TRANSIENT: SessionStatus[] = ['STARTING', 'QR_REQUIRED', 'RECONNECTING'];
@@ -43,6 +88,9 @@ export interface SessionManagerOptions {
   onMessage?: (bot: { botId: string; workspaceId: string }, message: InboundMessage) => Promise<void>;
   /** Delivery receipts for messages the bot sent. */
   onMessageStatus?: (botId: string, externalId: string, status: 'sent' | 'delivered' | 'read' | 'failed') => Promise<void>;
+  /** The session is CONNECTED (after a link, a restore or a takeover): outbound messages waiting for it can go. */
+  onConnected?: (botId: string) => void;
+  leases?: SessionLeases;
 }
 
 export class SessionManager implements SessionControl {
@@ -80,6 +128,22 @@ export class SessionManager implements SessionControl {
     });
   }
 
+  async liveSnapshot(bot: Bot): Promise<SessionSnapshot> {
+    return this.snapshot(bot);
+  }
+
+  /** True while a session of this bot runs on this node. */
+  isRunning(botId: string): boolean {
+    return Boolean(this.live.get(botId)?.engine);
+  }
+
+  /** Sessions running on this node (metrics). */
+  runningCount(): number {
+    let n = 0;
+    for (const l of this.live.values()) if (l.engine) n += 1;
+    return n;
+  }
+
   connect(bot: Bot, opts: { method: ConnectMethod; phoneNumber?: string }): Promise<SessionSnapshot> {
     return this.locked(bot.id, async () => {
       if (bot.channel !== 'whatsapp_web') {
@@ -96,17 +160,23 @@ export class SessionManager implements SessionControl {
         await current.engine.stop();
         current.engine = undefined;
       }
-      return this.start(bot, opts.method, opts.phoneNumber);
+      const lease = await this.claim(bot.id, 'connect');
+      return this.start(bot, opts.method, opts.phoneNumber, lease);
     });
   }
 
   logout(bot: Bot): Promise<SessionSnapshot> {
     return this.locked(bot.id, async () => {
-      const live = this.live.get(bot.id) ?? this.adopt(bot);
+      let live = this.live.get(bot.id);
+      if (!live?.engine) {
+        // No session here: take the lease for the wipe, so no other node is linking it meanwhile.
+        const lease = await this.claim(bot.id, 'logout');
+        live = this.adopt(bot, lease);
+      }
       const engine = live.engine;
       live.engine = undefined;
       if (engine) await engine.logout();
-      else await this.opts.engine.wipe(bot.id);
+      else await this.opts.engine.wipe(bot.id, this.writerFor(live));
       this.setStatus(live, 'DISCONNECTED', { reason: 'user_logout' }, { clearPhone: true });
       await live.chain;
       return this.snapshot(bot);
@@ -119,7 +189,9 @@ export class SessionManager implements SessionControl {
       this.live.delete(botId);
       if (live?.engine) await live.engine.stop();
       if (live) await live.chain;
-      await this.opts.engine.wipe(botId);
+      const lease = live?.lease ?? (await this.claim(botId, 'cleanup'));
+      await this.opts.engine.wipe(botId, lease ? this.fencedWriter(lease) : undefined);
+      if (lease) await this.opts.leases?.drop(lease, 'removed');
     });
   }
 
@@ -155,16 +227,32 @@ export class SessionManager implements SessionControl {
         this.opts.log.error({ err, botId: bot.id }, 'stored WhatsApp credentials are unreadable (APP_SECRET changed?)');
       }
       if (!linked) continue;
-      restoredIds.push(bot.id);
-      await this.locked(bot.id, async () => this.start(bot, 'qr'));
+      const restored = await this.locked(bot.id, async () => {
+        let lease: Lease | undefined;
+        if (this.opts.leases) {
+          // Another node runs it (several nodes share the database): leave it there.
+          const acquired = await this.opts.leases.acquire(bot.id, 'restore');
+          if (!acquired) return false;
+          lease = acquired;
+        }
+        await this.start(bot, 'qr', undefined, lease);
+        return true;
+      }).catch((err: unknown) => {
+        this.opts.log.error({ err, botId: bot.id }, 'restoring a WhatsApp session failed');
+        return false;
+      });
+      if (restored) restoredIds.push(bot.id);
     }
+    // Sessions caught mid-link are reset, unless a live node holds them (it may be showing a QR).
     const stale = await db
       .update(bots)
       .set({ status: 'DISCONNECTED', statusReason: 'server_restarted', updatedAt: new Date() })
       .where(
         and(
+          eq(bots.channel, 'whatsapp_web'),
           inArray(bots.status, [...TRANSIENT, 'CONNECTED']),
           restoredIds.length ? notInArray(bots.id, restoredIds) : undefined,
+          sql`not exists (select 1 from session_leases l where l.bot_id = ${bots.id} and l.expires_at > now())`,
         ),
       )
       .returning({ id: bots.id, sessionId: bots.sessionId });
@@ -176,7 +264,7 @@ export class SessionManager implements SessionControl {
     return { restored: restoredIds.length, reset: stale.length };
   }
 
-  /** Closes every engine session without changing stored state, so the next boot restores them. */
+  /** Closes every engine session without changing stored state, so the next boot (or another node) restores them. */
   async shutdown(): Promise<void> {
     const all = [...this.live.values()];
     this.live.clear();
@@ -187,19 +275,106 @@ export class SessionManager implements SessionControl {
   async sendText(botId: string, to: string, text: string): Promise<{ externalId: string }> {
     const live = this.live.get(botId);
     if (!live?.engine || live.status !== 'CONNECTED') throw new AppError('conflict', 'The bot is not connected to WhatsApp.');
+    // The lease may have run out a moment ago: never send for a session another node may run.
+    if (live.lease && this.opts.leases && !this.opts.leases.holding(botId)) throw new SessionElsewhereError(botId);
     return live.engine.sendText(to, text);
+  }
+
+  /**
+   * The lease keeper lost this bot's lease (another node may take it over): the session stops now,
+   * with no status written or published — the next owner reports the session from then on.
+   */
+  leaseLost(lease: Lease): void {
+    const live = this.live.get(lease.botId);
+    if (!live?.lease || live.lease.epoch !== lease.epoch) return;
+    this.live.delete(lease.botId);
+    const engine = live.engine;
+    live.engine = undefined;
+    void engine?.stop().catch((err: unknown) => this.opts.log.warn({ err, botId: lease.botId }, 'stopping a session after losing its lease failed'));
+  }
+
+  /**
+   * This node took over an expired lease (its node died or shut down). A linked session
+   * reconnects here from its stored credentials (RECONNECTING, then CONNECTED); one caught
+   * mid-link cannot continue (its QR lived on the other node) and becomes DISCONNECTED.
+   */
+  takeOver(lease: Lease): Promise<void> {
+    return this.locked(lease.botId, async () => {
+      const leases = this.opts.leases;
+      const db = await getDb();
+      const [bot] = await db.select().from(bots).where(eq(bots.id, lease.botId));
+      if (!bot || bot.channel !== 'whatsapp_web') {
+        await leases?.drop(lease, 'not_a_session');
+        return;
+      }
+      let linked = false;
+      try {
+        linked = await this.opts.engine.isLinked(bot.id);
+      } catch (err) {
+        this.opts.log.error({ err, botId: bot.id }, 'stored WhatsApp credentials are unreadable (APP_SECRET differs between nodes?)');
+      }
+      if (linked) {
+        await this.start(bot, 'qr', undefined, lease, { resume: true });
+        return;
+      }
+      const live = this.adopt(bot, lease);
+      if (TRANSIENT.includes(live.status) || live.status === 'CONNECTED') this.setStatus(live, 'DISCONNECTED', { reason: 'server_restarted' });
+      await live.chain;
+      if (this.live.get(bot.id) === live) this.live.delete(bot.id);
+      await leases?.drop(lease, 'not_linked');
+    });
   }
 
   // --- internals ---
 
-  private async start(bot: Bot, method: ConnectMethod, phoneForPairing?: string): Promise<SessionSnapshot> {
+  /** The bot's lease for a new session here: the one held, or a fresh one; another node's → SessionElsewhereError. */
+  private async claim(botId: string, reason: LeaseReason): Promise<Lease | undefined> {
+    const leases = this.opts.leases;
+    if (!leases) return undefined;
+    const held = leases.holding(botId);
+    if (held) return held;
+    const acquired = await leases.acquire(botId, reason);
+    if (!acquired) throw new SessionElsewhereError(botId);
+    return acquired;
+  }
+
+  private fencedWriter(lease: Lease): StateWriter {
+    const leases = this.opts.leases!;
+    return (write) => leases.fenced(lease, write);
+  }
+
+  private writerFor(live: LiveSession): StateWriter | undefined {
+    return live.lease && this.opts.leases ? this.fencedWriter(live.lease) : undefined;
+  }
+
+  /** A write of this session's state: fenced by its lease when it has one. */
+  private async write<T>(live: LiveSession, write: (db: Db) => Promise<T>): Promise<T> {
+    if (live.lease && this.opts.leases) return this.opts.leases.fenced(live.lease, write);
+    return write(await getDb());
+  }
+
+  private async start(
+    bot: Bot,
+    method: ConnectMethod,
+    phoneForPairing?: string,
+    lease?: Lease,
+    opts: { resume?: boolean } = {},
+  ): Promise<SessionSnapshot> {
     const sessionId = randomUUID();
-    const db = await getDb();
-    // The session id is stored before anything can report on it (workers address it by id).
-    await db.update(bots).set({ sessionId, updatedAt: new Date() }).where(eq(bots.id, bot.id));
     // A new attempt keeps the old one's publish chain, so its last events still go out first.
-    const live = this.track(bot, { sessionId, method, phoneForPairing, chain: this.live.get(bot.id)?.chain });
+    const live = this.track(bot, { sessionId, method, phoneForPairing, lease, chain: this.live.get(bot.id)?.chain });
+    try {
+      // The session id is stored before anything can report on it (workers address it by id).
+      await this.write(live, (db) => db.update(bots).set({ sessionId, updatedAt: new Date() }).where(eq(bots.id, bot.id)));
+    } catch (err) {
+      if (this.live.get(bot.id) === live) this.live.delete(bot.id);
+      throw err;
+    }
     const log = this.opts.log.child({ botId: bot.id, sessionId });
+    if (opts.resume) {
+      live.resuming = true;
+      this.setStatus(live, 'RECONNECTING', { reason: 'node_failover' });
+    }
     live.engine = this.opts.engine.start({
       botId: bot.id,
       sessionId,
@@ -207,19 +382,20 @@ export class SessionManager implements SessionControl {
       phoneNumber: phoneForPairing,
       log,
       events: this.eventsFor(live, log),
+      writer: this.writerFor(live),
     });
     return this.snapshot(bot);
   }
 
   /** A live record for a bot that has no engine session here (logout of an idle bot, worker updates). */
-  private adopt(bot: Bot): LiveSession {
-    return this.track(bot, { sessionId: bot.sessionId ?? randomUUID(), method: 'qr' });
+  private adopt(bot: Bot, lease?: Lease): LiveSession {
+    return this.track(bot, { sessionId: bot.sessionId ?? randomUUID(), method: 'qr', lease });
   }
 
   /** Starts tracking a bot's session from its stored row. */
   private track(
     bot: Bot,
-    attempt: { sessionId: string; method: ConnectMethod; phoneForPairing?: string; chain?: Promise<void> },
+    attempt: { sessionId: string; method: ConnectMethod; phoneForPairing?: string; lease?: Lease; chain?: Promise<void> },
   ): LiveSession {
     const live: LiveSession = {
       botId: bot.id,
@@ -231,6 +407,7 @@ export class SessionManager implements SessionControl {
       status: bot.status,
       phoneNumber: bot.phoneNumber ?? undefined,
       displayName: bot.displayName ?? undefined,
+      lease: attempt.lease,
       chain: attempt.chain ?? Promise.resolve(),
     };
     this.live.set(bot.id, live);
@@ -243,6 +420,11 @@ export class SessionManager implements SessionControl {
     return {
       status: (status, info) => {
         if (!current()) return;
+        if (live.resuming) {
+          // The session is already reported as RECONNECTING (taken over): its start is not news.
+          if (status === 'STARTING') return;
+          live.resuming = false;
+        }
         const terminal = status === 'DISCONNECTED' || status === 'LOGGED_OUT' || status === 'ERROR';
         if (terminal) live.engine = undefined;
         this.setStatus(live, status, info ?? {}, { clearPhone: status === 'LOGGED_OUT' });
@@ -331,30 +513,33 @@ export class SessionManager implements SessionControl {
     const snapshot = { status, reason: info.reason, phoneNumber: live.phoneNumber, displayName: live.displayName, sessionId: live.sessionId };
     this.enqueue(live, async () => {
       try {
-        const db = await getDb();
-        const [row] = await db
-          .update(bots)
-          .set({
-            status,
-            statusReason: snapshot.reason ?? null,
-            phoneNumber: snapshot.phoneNumber ?? null,
-            displayName: snapshot.displayName ?? null,
-            ...(status === 'CONNECTED' ? { lastConnectedAt: new Date() } : {}),
-            updatedAt: new Date(),
-          })
-          .where(eq(bots.id, live.botId))
-          .returning({ name: bots.name });
-        if (row) live.name = row.name;
-        if (changed && row) {
-          await db.insert(sessionEvents).values({
-            botId: live.botId,
-            sessionId: snapshot.sessionId,
-            status,
-            reason: snapshot.reason ?? null,
-            phoneNumber: snapshot.phoneNumber ?? null,
-          });
-        }
+        await this.write(live, async (db) => {
+          const [row] = await db
+            .update(bots)
+            .set({
+              status,
+              statusReason: snapshot.reason ?? null,
+              phoneNumber: snapshot.phoneNumber ?? null,
+              displayName: snapshot.displayName ?? null,
+              ...(status === 'CONNECTED' ? { lastConnectedAt: new Date() } : {}),
+              updatedAt: new Date(),
+            })
+            .where(eq(bots.id, live.botId))
+            .returning({ name: bots.name });
+          if (row) live.name = row.name;
+          if (changed && row) {
+            await db.insert(sessionEvents).values({
+              botId: live.botId,
+              sessionId: snapshot.sessionId,
+              status,
+              reason: snapshot.reason ?? null,
+              phoneNumber: snapshot.phoneNumber ?? null,
+            });
+          }
+        });
       } catch (err) {
+        // Fenced off: another node owns the bot now and reports it; this node says nothing more.
+        if (isLeaseLost(err)) return;
         // Still tell the browsers: live state is right even if the history row is missing.
         this.opts.log.error({ err, botId: live.botId, status }, 'persisting a session status failed');
       }
@@ -372,6 +557,15 @@ export class SessionManager implements SessionControl {
         { id: live.botId, workspaceId: live.workspaceId, name: live.name, status, phoneNumber: snapshot.phoneNumber, displayName: snapshot.displayName },
         timestamp,
       );
+      if (status === 'CONNECTED') this.opts.onConnected?.(live.botId);
+      // The session ended (unlinked, logged out, gave up): its lease goes, unless a new attempt took over.
+      const ended = status === 'DISCONNECTED' || status === 'LOGGED_OUT' || status === 'ERROR';
+      if (ended && live.lease && !live.engine && this.live.get(live.botId) === live) {
+        await this.opts.leases?.drop(live.lease, status.toLowerCase());
+        // Nothing runs here any more: the stored row is the truth from now on, and the next
+        // session may well start on another node (a record kept here would go stale).
+        if (this.live.get(live.botId) === live && !live.engine) this.live.delete(live.botId);
+      }
     });
   }
 

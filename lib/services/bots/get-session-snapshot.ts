@@ -10,7 +10,7 @@ import { findBot } from './find-bot';
  */
 export async function getSessionSnapshot(opts: { principal: Principal; botId: string }): Promise<SessionSnapshot> {
   const bot = await findBot(opts);
-  const snapshot = sessionControl().snapshot(bot);
+  const snapshot = await sessionControl().liveSnapshot(bot);
   if (canManage(roleIn(opts.principal, bot.workspaceId))) return snapshot;
   const { qrCode: _qr, qrExpiresAt: _qrExpiry, pairingCode: _code, ...withoutCodes } = snapshot;
   return withoutCodes;

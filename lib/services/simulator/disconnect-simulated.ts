@@ -5,5 +5,5 @@ import { simulatorFor } from './simulator-for';
 /** WhatsApp drops the simulated connection with the given reason (401, 440, 428 or 405). */
 export async function disconnectSimulated(opts: { principal: Principal; botId: string; reason: SimulatedDisconnect }): Promise<void> {
   const { simulator, botId } = await simulatorFor(opts);
-  simulator.disconnect(botId, opts.reason);
+  await simulator.disconnect(botId, opts.reason);
 }

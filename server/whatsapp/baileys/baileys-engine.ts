@@ -79,7 +79,7 @@ export function createBaileysEngine(opts: BaileysEngineOptions = {}): WhatsAppEn
 
       const connect = async () => {
         if (stopped) return;
-        const auth = await loadAuthState(botId);
+        const auth = await loadAuthState(botId, start.writer);
         if (stopped) return;
         linked = isLinkedCreds(auth.creds);
         // Each socket gets its own QR refs from WhatsApp (first one ≈ 60 s) and needs its own
@@ -181,7 +181,7 @@ export function createBaileysEngine(opts: BaileysEngineOptions = {}): WhatsAppEn
             return;
           case DisconnectReason.loggedOut:
             stopped = true;
-            await wipeAuthState(botId).catch((err: unknown) => log.error({ err }, 'wiping credentials failed'));
+            await wipeAuthState(botId, start.writer).catch((err: unknown) => log.error({ err }, 'wiping credentials failed'));
             events.status('LOGGED_OUT', { reason: 'logged_out' });
             return;
           case DisconnectReason.connectionReplaced:
@@ -263,7 +263,7 @@ export function createBaileysEngine(opts: BaileysEngineOptions = {}): WhatsAppEn
           } else {
             close(s);
           }
-          await wipeAuthState(botId);
+          await wipeAuthState(botId, start.writer);
         },
         async sendText(to, text) {
           if (!sock || !opened) throw new Error('WhatsApp session is not connected');

@@ -8,10 +8,11 @@ import {
   type SignalKeyStore,
 } from '@whiskeysockets/baileys';
 import { and, eq, inArray } from 'drizzle-orm';
-import { getDb } from '@/lib/db';
+import { getDb, type Db } from '@/lib/db';
 import { whatsappAuth } from '@/lib/db/schema';
 import { createKeyedQueue } from '@/lib/keyed-queue';
 import { decrypt, encrypt } from '@/lib/secrets/encryption';
+import type { StateWriter } from '../engine';
 
 // Baileys auth state in the database, encrypted at rest — never useMultiFileAuthState.
 // Every creds.update and keys.set is written before it resolves; writes per bot are serialized
@@ -34,6 +35,14 @@ const open = (botId: string, kind: string, keyId: string, data: string): unknown
 
 const serialized = createKeyedQueue();
 
+/**
+ * Runs one write of a session's auth state in a transaction. The session manager passes one that
+ * first checks the session's lease (fencing: a node that lost the bot writes nothing more).
+ */
+export type AuthWriter = StateWriter;
+
+const unfenced: AuthWriter = async (write) => (await getDb()).transaction((tx) => write(tx as unknown as Db));
+
 export async function readCreds(botId: string): Promise<AuthenticationCreds | null> {
   const db = await getDb();
   const [row] = await db
@@ -48,19 +57,20 @@ export function isLinkedCreds(creds: AuthenticationCreds | null): boolean {
   return Boolean(creds?.me?.id && creds.account);
 }
 
-export async function loadAuthState(botId: string): Promise<DbAuthState> {
+export async function loadAuthState(botId: string, writer: AuthWriter = unfenced): Promise<DbAuthState> {
   // Read through the bot's write queue: a creds save still in flight (e.g. the pairing's
   // creds.update right before WhatsApp's 515 restart) must land before the new socket loads.
   const creds = (await serialized(botId, () => readCreds(botId))) ?? initAuthCreds();
 
   const writeCreds = () =>
     serialized(botId, async () => {
-      const db = await getDb();
       const data = seal(botId, CREDS, '', creds);
-      await db
-        .insert(whatsappAuth)
-        .values({ botId, kind: CREDS, keyId: '', data })
-        .onConflictDoUpdate({ target: [whatsappAuth.botId, whatsappAuth.kind, whatsappAuth.keyId], set: { data, updatedAt: new Date() } });
+      await writer((db) =>
+        db
+          .insert(whatsappAuth)
+          .values({ botId, kind: CREDS, keyId: '', data })
+          .onConflictDoUpdate({ target: [whatsappAuth.botId, whatsappAuth.kind, whatsappAuth.keyId], set: { data, updatedAt: new Date() } }),
+      );
     });
 
   const keys: SignalKeyStore = {
@@ -81,8 +91,7 @@ export async function loadAuthState(botId: string): Promise<DbAuthState> {
     },
     set: (data: SignalDataSet) =>
       serialized(botId, async () => {
-        const db = await getDb();
-        await db.transaction(async (tx) => {
+        await writer(async (tx) => {
           for (const [type, entries] of Object.entries(data)) {
             for (const [keyId, value] of Object.entries(entries ?? {})) {
               if (value == null) {
@@ -108,9 +117,8 @@ export async function loadAuthState(botId: string): Promise<DbAuthState> {
   return { creds, keys, saveCreds: writeCreds };
 }
 
-export function wipeAuthState(botId: string): Promise<void> {
+export function wipeAuthState(botId: string, writer: AuthWriter = unfenced): Promise<void> {
   return serialized(botId, async () => {
-    const db = await getDb();
-    await db.delete(whatsappAuth).where(eq(whatsappAuth.botId, botId));
+    await writer((db) => db.delete(whatsappAuth).where(eq(whatsappAuth.botId, botId)));
   });
 }

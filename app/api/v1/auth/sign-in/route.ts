@@ -16,7 +16,7 @@ export const POST = withPublic(
   async ({ body, req }) => {
     const { user, session } = await signIn({ ...body, userAgent: req.headers.get('user-agent') });
     // A successful sign-in clears the account's failure window; the per-IP window stays.
-    rateLimiter().reset(SIGN_IN_PER_EMAIL, body.email);
+    await rateLimiter().reset(SIGN_IN_PER_EMAIL, body.email);
     return withSessionCookie({ user }, session);
   },
 );

@@ -29,7 +29,7 @@ export const POST = withSession<InviteInput, undefined, Params>(
     // Per workspace too, once the caller may invite there (so outsiders cannot spend it):
     // several admins cannot multiply the budget.
     requireManager(principal, workspaceId, 'invite people');
-    const limited = rateLimiter().consume(INVITE_CREATE_PER_WORKSPACE, workspaceId);
+    const limited = await rateLimiter().consume(INVITE_CREATE_PER_WORKSPACE, workspaceId);
     if (!limited.ok) {
       throw new AppError('rate_limited', `Too many invitations from this workspace. Try again in ${limited.retryAfter} s.`, { retryAfter: limited.retryAfter });
     }
