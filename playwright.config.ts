@@ -84,6 +84,8 @@ function serverEnv(port: number, dir: string, extra: Record<string, string>): Re
     APP_SECRET: 'e2e-secret-e2e-secret-e2e-secret-e2e-secret',
     // The fake phone: no internet here, and the e2e tests link bots by "scanning".
     WHATSAPP_ENGINE: 'simulator',
+    // Every test signs up its own accounts, all from 127.0.0.1.
+    SIGN_UP_PER_IP_LIMIT: '1000',
     ...extra,
   };
 }

@@ -71,6 +71,8 @@ const envShape = z.object({
   SSE_HEARTBEAT_MS: z.coerce.number().int().min(50).max(300_000).default(15_000),
   /** How long a workspace invitation link works (days). */
   INVITE_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(7),
+  /** Sign-ups per client address per 10 minutes (a team onboarding behind one NAT may need more). */
+  SIGN_UP_PER_IP_LIMIT: z.coerce.number().int().min(1).max(100_000).default(20),
 
   // Several nodes (README "Running several nodes"). Unset REDIS_URL = one node, nothing shared.
   REDIS_URL: z

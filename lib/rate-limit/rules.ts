@@ -1,3 +1,4 @@
+import { env } from '@/lib/env';
 import type { RateLimitRule } from './rate-limiter';
 
 const MINUTE = 60_000;
@@ -5,7 +6,8 @@ const MINUTE = 60_000;
 // Brute force: a handful of guesses per account, more per address (offices share one IP).
 export const SIGN_IN_PER_EMAIL: RateLimitRule = { name: 'sign-in:email', limit: 10, windowMs: 15 * MINUTE };
 export const SIGN_IN_PER_IP: RateLimitRule = { name: 'sign-in:ip', limit: 50, windowMs: 15 * MINUTE };
-export const SIGN_UP_PER_IP: RateLimitRule = { name: 'sign-up:ip', limit: 20, windowMs: 10 * MINUTE };
+/** Sign-ups per address: spam accounts, with room for a team joining from one office (SIGN_UP_PER_IP_LIMIT). */
+export const signUpPerIp = (): RateLimitRule => ({ name: 'sign-up:ip', limit: env().SIGN_UP_PER_IP_LIMIT, windowMs: 10 * MINUTE });
 export const TOKEN_PER_USER: RateLimitRule = { name: 'token:user', limit: 60, windowMs: MINUTE };
 // The polling fallback runs at most every 5 s per view (QR step); a user with several tabs fits.
 export const SESSION_STATUS_PER_USER: RateLimitRule = { name: 'session-status:user', limit: 60, windowMs: MINUTE };

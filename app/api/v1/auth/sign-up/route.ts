@@ -1,11 +1,11 @@
 import { withSessionCookie } from '@/lib/api/session-response';
 import { withPublic } from '@/lib/api/with-route';
-import { SIGN_UP_PER_IP } from '@/lib/rate-limit/rules';
+import { signUpPerIp } from '@/lib/rate-limit/rules';
 import { signUp } from '@/lib/services/auth/sign-up';
 import { signUpBody } from '@/lib/validation/auth';
 
 export const POST = withPublic(
-  { body: signUpBody, rateLimit: [{ rule: SIGN_UP_PER_IP, key: ({ ip }) => ip }] },
+  { body: signUpBody, rateLimit: [{ rule: signUpPerIp(), key: ({ ip }) => ip }] },
   async ({ body, req }) => {
     const { user, workspace, session } = await signUp({ ...body, userAgent: req.headers.get('user-agent') });
     return withSessionCookie({ user, workspaces: [{ ...workspace, role: 'owner' }] }, session, 201);
