@@ -116,6 +116,11 @@ export class SessionManager implements SessionControl {
         displayName: bot.displayName ?? undefined,
       });
     }
+    return this.snapshotOf(live);
+  }
+
+  /** A live record's state; also after the record was let go because its session ended. */
+  private snapshotOf(live: LiveSession): SessionSnapshot {
     return compact({
       botId: live.botId,
       sessionId: live.sessionId,
@@ -179,7 +184,9 @@ export class SessionManager implements SessionControl {
       else await this.opts.engine.wipe(bot.id, this.writerFor(live));
       this.setStatus(live, 'DISCONNECTED', { reason: 'user_logout' }, { clearPhone: true });
       await live.chain;
-      return this.snapshot(bot);
+      // Not this.snapshot(bot): the ended session's record is already let go, and `bot` is the
+      // row from before the logout.
+      return this.snapshotOf(live);
     });
   }
 
@@ -206,7 +213,7 @@ export class SessionManager implements SessionControl {
         this.setStatus(live, update.status, info);
       }
       await live.chain;
-      return this.snapshot(bot);
+      return this.snapshotOf(live);
     });
   }
 
