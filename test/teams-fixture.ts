@@ -4,27 +4,6 @@ import { eq } from 'drizzle-orm';
 import pino from 'pino';
 import type { Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, expect, vi } from 'vitest';
-import * as sessionRoute from '@/app/api/v1/auth/session/route';
-import * as cloudApiRoute from '@/app/api/v1/bots/[botId]/cloud-api/route';
-import * as connectRoute from '@/app/api/v1/bots/[botId]/connect/route';
-import * as eventsRoute from '@/app/api/v1/bots/[botId]/events/route';
-import * as logoutRoute from '@/app/api/v1/bots/[botId]/logout/route';
-import * as botRoute from '@/app/api/v1/bots/[botId]/route';
-import * as botsRoute from '@/app/api/v1/bots/route';
-import * as retryRoute from '@/app/api/v1/conversations/[conversationId]/messages/[messageId]/retry/route';
-import * as messagesRoute from '@/app/api/v1/conversations/[conversationId]/messages/route';
-import * as readRoute from '@/app/api/v1/conversations/[conversationId]/read/route';
-import * as conversationRoute from '@/app/api/v1/conversations/[conversationId]/route';
-import * as conversationsRoute from '@/app/api/v1/conversations/route';
-import * as unreadRoute from '@/app/api/v1/conversations/unread/route';
-import * as acceptRoute from '@/app/api/v1/invites/accept/route';
-import * as sessionStatusRoute from '@/app/api/v1/whatsapp/session-status/[botId]/route';
-import * as inviteRoute from '@/app/api/v1/workspaces/[workspaceId]/invites/[inviteId]/route';
-import * as invitesRoute from '@/app/api/v1/workspaces/[workspaceId]/invites/route';
-import * as memberRoute from '@/app/api/v1/workspaces/[workspaceId]/members/[userId]/route';
-import * as membersRoute from '@/app/api/v1/workspaces/[workspaceId]/members/route';
-import * as workspaceRoute from '@/app/api/v1/workspaces/[workspaceId]/route';
-import * as selectRoute from '@/app/api/v1/workspaces/[workspaceId]/select/route';
 import { authenticate } from '@/lib/auth/authenticate';
 import { type DbHandle, setDbHandle } from '@/lib/db';
 import { bots, conversations, memberships, messages, users, type MembershipRole } from '@/lib/db/schema';
@@ -39,6 +18,7 @@ import { SseHub } from '@/server/realtime/sse-hub';
 import { SessionManager } from '@/server/whatsapp/session-manager';
 import { createSimulator } from '@/server/whatsapp/simulator/simulator';
 import { dialOk } from './http-client';
+import { APP_ROUTES } from './app-routes';
 import { createRouteServer, type RouteServer } from './route-server';
 import { openTestDb } from './test-db';
 
@@ -47,29 +27,6 @@ import { openTestDb } from './test-db';
 // on port 0 and PGlite, with a workspace whose members hold every role, plus an outsider who
 // owns a workspace of their own. Registers its own hooks; read the fields inside tests.
 
-export const ROUTES = {
-  '/api/v1/auth/session': sessionRoute,
-  '/api/v1/bots': botsRoute,
-  '/api/v1/bots/[botId]': botRoute,
-  '/api/v1/bots/[botId]/connect': connectRoute,
-  '/api/v1/bots/[botId]/logout': logoutRoute,
-  '/api/v1/bots/[botId]/events': eventsRoute,
-  '/api/v1/bots/[botId]/cloud-api': cloudApiRoute,
-  '/api/v1/whatsapp/session-status/[botId]': sessionStatusRoute,
-  '/api/v1/conversations': conversationsRoute,
-  '/api/v1/conversations/unread': unreadRoute,
-  '/api/v1/conversations/[conversationId]': conversationRoute,
-  '/api/v1/conversations/[conversationId]/read': readRoute,
-  '/api/v1/conversations/[conversationId]/messages': messagesRoute,
-  '/api/v1/conversations/[conversationId]/messages/[messageId]/retry': retryRoute,
-  '/api/v1/workspaces/[workspaceId]': workspaceRoute,
-  '/api/v1/workspaces/[workspaceId]/select': selectRoute,
-  '/api/v1/workspaces/[workspaceId]/members': membersRoute,
-  '/api/v1/workspaces/[workspaceId]/members/[userId]': memberRoute,
-  '/api/v1/workspaces/[workspaceId]/invites': invitesRoute,
-  '/api/v1/workspaces/[workspaceId]/invites/[inviteId]': inviteRoute,
-  '/api/v1/invites/accept': acceptRoute,
-} as const;
 
 export type Role = 'owner' | 'admin' | 'agent' | 'outsider';
 export const ROLE_NAMES: readonly Role[] = ['owner', 'admin', 'agent', 'outsider'];
@@ -163,7 +120,7 @@ export function setupTeamsFixture(): TeamsFixture {
   beforeAll(async () => {
     fx.handle = (await openTestDb('pglite')).handle;
     setDbHandle(fx.handle);
-    fx.routes = createRouteServer(ROUTES, () => fx.url);
+    fx.routes = createRouteServer(APP_ROUTES, () => fx.url);
     fx.hub = new SseHub();
     const sse = createSseHandler({ hub: fx.hub, heartbeatMs: 5_000, log });
     http = createServer((req, res) => {

@@ -6,6 +6,7 @@ import { STATUS_LABEL } from '@/components/bots/status-badge';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { EmptyIcon } from '@/components/ui/empty-icon';
 import { useBots } from '@/hooks/use-bots';
+import { useNow } from '@/hooks/use-now';
 import { useUnifiedWebSocket } from '@/hooks/use-unified-websocket';
 import { useWorkspaces } from '@/hooks/use-workspace';
 import { apiRequest } from '@/lib/api/fetcher';
@@ -20,14 +21,6 @@ const CLOCK_TICK_MS = 30_000;
 
 type PendingAction = { kind: 'logout' | 'delete'; botId: string };
 
-function useNow(tickMs: number): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), tickMs);
-    return () => clearInterval(timer);
-  }, [tickMs]);
-  return now;
-}
 
 /**
  * The dashboard: every bot with its live WhatsApp status. The list comes from `useBots()`,

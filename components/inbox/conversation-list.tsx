@@ -5,7 +5,7 @@ import { useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
 import { EmptyIcon } from '@/components/ui/empty-icon';
 import { useBots } from '@/hooks/use-bots';
 import { useConversations } from '@/hooks/use-conversations';
-import { useInboxNow } from '@/hooks/use-inbox-now';
+import { useNow } from '@/hooks/use-now';
 import { useInboxSession } from '@/hooks/use-inbox-session';
 import { isDefaultFilter } from '@/lib/client/inbox-keys';
 import { errorMessage } from '@/lib/errors';
@@ -27,7 +27,7 @@ export function ConversationList() {
   const { meId } = useInboxSession();
   const { data: botsData } = useBots();
   const list = useConversations(filter);
-  const now = useInboxNow();
+  const now = useNow();
   const listRef = useRef<HTMLUListElement>(null);
   const sentinelRef = useRef<HTMLDivElement>(null);
 

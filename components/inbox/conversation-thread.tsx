@@ -8,7 +8,7 @@ import { useInboxActions } from '@/hooks/use-inbox-actions';
 import { useInboxConversation } from '@/hooks/use-inbox-conversation';
 import { useInboxMarkRead } from '@/hooks/use-inbox-mark-read';
 import { useInboxMembers } from '@/hooks/use-inbox-members';
-import { useInboxNow } from '@/hooks/use-inbox-now';
+import { useNow } from '@/hooks/use-now';
 import { useInboxSession } from '@/hooks/use-inbox-session';
 import { useMessages } from '@/hooks/use-messages';
 import { contactLabel } from '@/lib/client/inbox-format';
@@ -37,7 +37,7 @@ export function ConversationThread({ conversationId }: { conversationId: string 
   const { session, meId } = useInboxSession();
   const { nameOf } = useInboxMembers(conversation?.workspaceId);
   const actions = useInboxActions();
-  const now = useInboxNow();
+  const now = useNow();
   const headingRef = useRef<HTMLHeadingElement>(null);
   const [localMessages, setLocalMessages] = useState<ChatMessage[]>([]);
   useInboxMarkRead(conversation);

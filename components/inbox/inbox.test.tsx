@@ -5,16 +5,6 @@ import { eq } from 'drizzle-orm';
 import pino from 'pino';
 import { SWRConfig } from 'swr';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import * as botRoute from '@/app/api/v1/bots/[botId]/route';
-import * as botsRoute from '@/app/api/v1/bots/route';
-import * as sessionRoute from '@/app/api/v1/auth/session/route';
-import * as retryRoute from '@/app/api/v1/conversations/[conversationId]/messages/[messageId]/retry/route';
-import * as messagesRoute from '@/app/api/v1/conversations/[conversationId]/messages/route';
-import * as readRoute from '@/app/api/v1/conversations/[conversationId]/read/route';
-import * as conversationRoute from '@/app/api/v1/conversations/[conversationId]/route';
-import * as conversationsRoute from '@/app/api/v1/conversations/route';
-import * as unreadRoute from '@/app/api/v1/conversations/unread/route';
-import * as membersRoute from '@/app/api/v1/workspaces/[workspaceId]/members/route';
 import { UnifiedWebSocketProvider } from '@/components/realtime/unified-websocket-provider';
 import { authenticate } from '@/lib/auth/authenticate';
 import { signAccessToken } from '@/lib/auth/tokens';
@@ -27,6 +17,7 @@ import { publishBotStatus } from '@/lib/services/bots/publish-bot';
 import { ingestInbound } from '@/lib/services/conversations/ingest-inbound';
 import { createMessaging, type Messaging } from '@/server/messaging/create-messaging';
 import { createRealtimeServer, type RealtimeServer } from '@/server/realtime/create-realtime-server';
+import { APP_ROUTES } from '@/test/app-routes';
 import { createRouteServer, type RouteServer } from '@/test/route-server';
 import { setupTestEnv } from '@/test/setup-env';
 import { openTestDb } from '@/test/test-db';
@@ -69,18 +60,7 @@ beforeAll(async () => {
   ({ handle } = await openTestDb('pglite'));
   setDbHandle(handle);
   routes = createRouteServer(
-    {
-      '/api/v1/auth/session': sessionRoute,
-      '/api/v1/bots': botsRoute,
-      '/api/v1/bots/[botId]': botRoute,
-      '/api/v1/conversations': conversationsRoute,
-      '/api/v1/conversations/unread': unreadRoute,
-      '/api/v1/conversations/[conversationId]': conversationRoute,
-      '/api/v1/conversations/[conversationId]/read': readRoute,
-      '/api/v1/conversations/[conversationId]/messages': messagesRoute,
-      '/api/v1/conversations/[conversationId]/messages/[messageId]/retry': retryRoute,
-      '/api/v1/workspaces/[workspaceId]/members': membersRoute,
-    },
+    APP_ROUTES,
     () => base,
   );
   http = createServer(routes.handle);
