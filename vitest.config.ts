@@ -45,6 +45,21 @@ export default defineConfig({
           hookTimeout: 240_000,
         },
       },
+      {
+        resolve: { alias },
+        test: {
+          name: 'faults',
+          environment: 'node',
+          // Fault and abuse suite (issue 9): restarts, outages, bursts, hostile input. Real servers,
+          // real PostgreSQL/Redis; one file at a time on 2 cores. FAULTS_SCALE=short in `npm test`.
+          include: ['**/*.faults.test.ts'],
+          exclude: ['node_modules/**', '.scratch/**'],
+          pool: 'forks',
+          fileParallelism: false,
+          testTimeout: 300_000,
+          hookTimeout: 240_000,
+        },
+      },
     ],
   },
 });
