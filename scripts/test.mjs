@@ -47,10 +47,10 @@ function countPlaywright(file) {
   totals.skipped += stats.skipped;
 }
 
-function vitest(name, projects, out) {
+function vitest(name, projects, out, extraEnv = {}) {
   rmSync(out, { force: true });
   const args = ['run', ...projects.flatMap((p) => ['--project', p]), '--reporter=default', '--reporter=json', `--outputFile.json=${out}`];
-  step(name, bin('vitest'), args, { report: () => countVitest(out) });
+  step(name, bin('vitest'), args, { extraEnv, report: () => countVitest(out) });
 }
 
 step('type-check', bin('tsc'), ['--noEmit']);
@@ -61,6 +61,8 @@ if (step('production build', bin('next'), ['build'])) {
   // The multi-node tests (integration and e2e) put two nodes behind a local nginx.
   step('nginx for the multi-node tests', process.execPath, [path.join(root, 'scripts', 'ensure-nginx.mjs')]);
   vitest('integration tests (real servers)', ['integration'], path.join(artifacts, 'vitest-integration.json'));
+  // Issue 9's fault and abuse suite, short form: same files and assertions as `npm run test:faults`, smaller counts.
+  vitest('faults + abuse (short form)', ['faults'], path.join(artifacts, 'vitest-faults.json'), { FAULTS_SCALE: 'short' });
   step('browser for end-to-end tests', process.execPath, [path.join(root, 'scripts', 'ensure-chromium.mjs')]);
   const pwOut = path.join(artifacts, 'playwright.json');
   rmSync(pwOut, { force: true });
