@@ -29,6 +29,8 @@ export default defineConfig({
           include: ['components/**/*.test.tsx', 'hooks/**/*.test.ts', 'hooks/**/*.test.tsx'],
           maxWorkers: 2,
           testTimeout: 20_000,
+          // Some files open a PGlite database and migrate it first: slow on a busy 2-core machine.
+          hookTimeout: 120_000,
         },
       },
       {

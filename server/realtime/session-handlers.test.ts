@@ -581,5 +581,5 @@ describe('restart', () => {
     const db = await getDb();
     const [last] = await db.select().from(sessionEvents).where(eq(sessionEvents.botId, midQrBot.id)).orderBy(sessionEvents.id).then((r) => r.slice(-1));
     expect(last).toMatchObject({ status: 'DISCONNECTED', reason: 'server_restarted' });
-  });
+  }, 60_000); // a second database and several managers booting: slow on a busy machine
 });

@@ -30,7 +30,8 @@ function attempt(ip: string, email: string, password: string) {
   );
 }
 
-describe('POST /api/v1/auth/sign-in brute-force limits', () => {
+// Each attempt hashes a password (scrypt, deliberately slow): dozens of them need more than the default time.
+describe('POST /api/v1/auth/sign-in brute-force limits', { timeout: 90_000 }, () => {
   it(`refuses an address after ${SIGN_IN_PER_IP.limit} attempts across many emails, other addresses unaffected`, async () => {
     const ip = '198.51.100.7';
     for (let i = 0; i < SIGN_IN_PER_IP.limit; i++) {
