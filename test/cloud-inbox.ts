@@ -77,7 +77,10 @@ export async function joinAsAgent(base: string, owner: Account, email: string): 
   if (invite.status !== 201) throw new Error(`invite failed: ${invite.status} ${JSON.stringify(invite.body)}`);
   const token = invite.body.path.split('/').pop()!;
   const agent = await signUpAccount(base, email, 'Agent');
+  // Accepting selects the workspace with a cookie of its own; this client keeps one cookie, the session's.
+  const session = agent.client.cookie;
   const accepted = await agent.client.json('POST', '/api/v1/invites/accept', { token });
+  agent.client.cookie = session;
   if (accepted.status !== 200) throw new Error(`accepting the invite failed: ${accepted.status} ${JSON.stringify(accepted.body)}`);
   return { ...agent, workspaceId: owner.workspaceId };
 }
