@@ -148,6 +148,31 @@ export class InboxAgent {
     return { list, unreadTotal: summary?.total ?? -1, unread: summary?.conversations ?? {}, threads };
   }
 
+  /**
+   * Offline. 'network': the connection drops (the server may recover it: its events are kept);
+   * 'client': this side said goodbye (nothing to recover: a refetch on return). No reconnecting
+   * until `online()`.
+   */
+  offline(how: 'network' | 'client'): void {
+    this.socket.io.reconnection(false);
+    if (how === 'network') this.socket.io.engine.close();
+    else this.socket.disconnect();
+  }
+
+  /** Back online; resolves once connected and caught up (replayed or refetched). */
+  async online(): Promise<{ recovered: boolean }> {
+    const before = this.reconnects.length;
+    this.socket.io.reconnection(true);
+    this.socket.connect();
+    const deadline = Date.now() + 15_000;
+    while (this.reconnects.length === before) {
+      if (Date.now() > deadline) throw new Error('did not reconnect within 15 s');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await this.settled();
+    return this.reconnects.at(-1)!;
+  }
+
   close(): void {
     this.socket?.close();
   }
