@@ -82,7 +82,7 @@ export function limitBufferedBytes(
       return;
     }
     overSince ??= now();
-    if (total < HARD_FACTOR * limit && now() - overSince < STALL_MS) return;
+    if (total <= HARD_FACTOR * limit && now() - overSince < STALL_MS) return;
     closing = true;
     stats.disconnects++;
     opts.log.warn({ engineId: conn.id, bufferedBytes: total, limit, transport: conn.transport.name }, 'client stopped reading; closing its connection');
