@@ -13,7 +13,7 @@ export default defineConfig({
           name: 'unit',
           environment: 'node',
           include: ['lib/**/*.test.ts', 'server/**/*.test.ts', 'app/**/*.test.ts'],
-          exclude: ['**/*.integration.test.ts'],
+          exclude: ['**/*.integration.test.ts', '**/*.faults.test.ts'],
           // PGlite and PostgreSQL tests open real databases; two cores, so keep the pool small.
           pool: 'forks',
           maxWorkers: 2,

@@ -69,6 +69,8 @@ const envShape = z.object({
   /** Attempts per outbound message before it is marked failed (transient errors only are retried). */
   SEND_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(4),
   SSE_HEARTBEAT_MS: z.coerce.number().int().min(50).max(300_000).default(15_000),
+  /** A socket whose client stops reading is disconnected when this much waits for it for 2 s (or 4x at once). */
+  SOCKET_MAX_BUFFERED_BYTES: z.coerce.number().int().min(65_536).max(1_073_741_824).default(4_194_304),
   /** How long a workspace invitation link works (days). */
   INVITE_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(7),
   /** Sign-ups per client address per 10 minutes (a team onboarding behind one NAT may need more). */

@@ -124,6 +124,7 @@ async function main(): Promise<void> {
     log: log.child({ component: 'realtime' }),
     sse: sseHub,
     adapter: adapter?.factory,
+    maxBufferedBytes: config.SOCKET_MAX_BUFFERED_BYTES,
   });
   installRealtime(realtime.facade);
 
@@ -194,7 +195,9 @@ async function main(): Promise<void> {
       forwarded_commands: bus?.stats.forwarded ?? 0,
       forwarded_failures: bus?.stats.failed ?? 0,
       served_commands: bus?.stats.served ?? 0,
+      slow_consumer_disconnects: realtime.buffers.disconnects,
     }),
+    socketBuffers: () => realtime.buffers,
     heldForRedis: () => (adapter?.heldCount() ?? 0) + (redisSse?.heldCount() ?? 0),
   });
   try {

@@ -119,9 +119,10 @@ export class ConnectionStore {
       transports: ['websocket', 'polling'],
       tryAllTransports: true,
       withCredentials: true,
-      // Exponential backoff with ±50% jitter, so a server restart is not met by every tab at once.
+      // Backoff with ±50% jitter, so a server restart is not met by every tab at once; capped at
+      // 1 s so a tab is back within 2 s of the server (a longer cap leaves it waiting for up to 5 s).
       reconnectionDelay: 500,
-      reconnectionDelayMax: 5_000,
+      reconnectionDelayMax: 1_000,
       randomizationFactor: 0.5,
       // A handshake that stalls (e.g. an upgrade accepted, then dropped by a proxy) is retried
       // after 8 s instead of socket.io's default 20 s.

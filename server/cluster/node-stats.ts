@@ -22,6 +22,8 @@ export interface NodeStatsOptions {
   ownedByNode(): Promise<Map<string, number>>;
   counters(): Record<string, number>;
   heldForRedis(): number;
+  /** This node's Socket.IO send buffers (SOCKET_MAX_BUFFERED_BYTES). */
+  socketBuffers?(): { peakBytes: number; limitBytes: number };
 }
 
 export class NodeStats {
@@ -158,6 +160,11 @@ export class NodeStats {
       metric('parley_redis_up', 'gauge', 'Redis answers this node (1) or not (0).', [[{ node: me }, redis.status === 'ok' ? 1 : 0]]);
       metric('parley_redis_held_events', 'gauge', 'Cross-node events this node keeps until Redis is back.', [[{ node: me }, this.opts.heldForRedis()]]);
     }
+    const buffers = this.opts.socketBuffers?.();
+    if (buffers) {
+      metric('parley_socket_buffered_bytes_limit', 'gauge', 'Bytes that may wait for one Socket.IO client before it is disconnected.', [[{ node: me }, buffers.limitBytes]]);
+      metric('parley_socket_buffered_bytes_peak', 'gauge', 'The most bytes seen waiting for one Socket.IO client since this node started.', [[{ node: me }, buffers.peakBytes]]);
+    }
     for (const [name, value] of Object.entries(this.opts.counters())) {
       metric(`parley_${name}_total`, 'counter', COUNTER_HELP[name] ?? name, [[{ node: me }, value]]);
     }
@@ -171,4 +178,5 @@ const COUNTER_HELP: Record<string, string> = {
   forwarded_commands: 'Session commands this node forwarded to the node owning the session.',
   forwarded_failures: 'Forwarded commands that got no answer (503).',
   served_commands: 'Session commands other nodes forwarded to this node.',
+  slow_consumer_disconnects: 'Socket.IO clients disconnected for not reading (SOCKET_MAX_BUFFERED_BYTES waiting for them).',
 };

@@ -10,6 +10,7 @@ import { bots } from '@/lib/db/schema';
 import { nowIso, rooms, type ClientToServerEvents, type ServerToClientEvents } from '@/lib/realtime/events';
 import type { MembershipChange, RealtimeFacade } from '@/lib/realtime/publish';
 import { registerAuthHandlers } from './auth-handlers';
+import { createBufferStats, limitBufferedBytes, type BufferLimitStats, type EngineConnection } from './buffer-limit';
 import { registerSessionHandlers } from './session-handlers';
 import { createSocketHandlerRegistrar } from './socket-handler';
 import type { SseBroker } from './sse-hub';
@@ -24,6 +25,8 @@ export type ParleySocket = Parameters<Parameters<ParleyServer['on']>[1]>[0];
 export interface RealtimeServer {
   io: ParleyServer;
   facade: RealtimeFacade;
+  /** Slow consumers: connections closed for not reading, and the most bytes one had waiting. */
+  buffers: BufferLimitStats;
   close(): Promise<void>;
 }
 
@@ -34,6 +37,8 @@ export interface RealtimeOptions {
   sse?: SseBroker;
   /** Several nodes: the Redis Streams adapter (server/cluster/socket-adapter.ts); unset = in memory. */
   adapter?: ServerOptions['adapter'];
+  /** Bytes that may wait for one client before it is disconnected (SOCKET_MAX_BUFFERED_BYTES). */
+  maxBufferedBytes?: number;
 }
 
 /**
@@ -42,6 +47,9 @@ export interface RealtimeOptions {
  * adapter this works across nodes (the missed events come from the Redis stream).
  */
 export const CONNECTION_STATE_RECOVERY = { maxDisconnectionDuration: 2 * 60 * 1000, skipMiddlewares: false } as const;
+
+/** SOCKET_MAX_BUFFERED_BYTES' default (lib/env.ts). */
+const DEFAULT_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
 /** Socket.IO on the app's one http.Server: auth middleware, rooms, and the publish facade. */
 export function createRealtimeServer(httpServer: HttpServer, opts: RealtimeOptions): RealtimeServer {
@@ -55,6 +63,7 @@ export function createRealtimeServer(httpServer: HttpServer, opts: RealtimeOptio
     connectionStateRecovery: { ...CONNECTION_STATE_RECOVERY },
     ...(opts.adapter ? { adapter: opts.adapter } : {}),
   });
+  const buffers = createBufferStats(opts.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES);
 
   io.use(async (socket, next) => {
     const raw: unknown = socket.handshake.auth?.token;
@@ -72,6 +81,8 @@ export function createRealtimeServer(httpServer: HttpServer, opts: RealtimeOptio
   });
 
   io.on('connection', (socket) => {
+    // Ended without recovery: a replay of everything missed would overflow again, in a loop.
+    limitBufferedBytes(socket.conn as unknown as EngineConnection, { stats: buffers, log: opts.log, disconnect: () => socket.disconnect(true) });
     const { principal } = socket.data;
     const workspaces = workspaceIds(principal);
     // A recovered connection gets back the rooms it had: keep only those this principal may
@@ -116,6 +127,7 @@ export function createRealtimeServer(httpServer: HttpServer, opts: RealtimeOptio
   return {
     io,
     facade,
+    buffers,
     close: () =>
       new Promise<void>((resolve) => {
         io.close(() => resolve());

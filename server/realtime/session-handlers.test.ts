@@ -533,7 +533,7 @@ describe('Server-Sent Events (in process)', () => {
 });
 
 describe('restart', () => {
-  it('restores linked sessions without a scan; a session caught mid-QR becomes DISCONNECTED (server_restarted)', async () => {
+  it('restores linked sessions without a scan; a session caught mid-QR links again (a new QR), one whose QR is long gone becomes DISCONNECTED (server_restarted)', async () => {
     // A database of its own, so only this test's bots are in it.
     for (const m of managers) await m.shutdown();
     const fresh = await openTestDb('pglite');
@@ -543,43 +543,55 @@ describe('restart', () => {
     const principal = (await authenticate({ cookieHeader: cookieOf(carol) }))!;
     const linkedBot = await createBot({ principal, input: { name: 'Linked' } });
     const midQrBot = await createBot({ principal, input: { name: 'Mid QR' } });
+    const staleQrBot = await createBot({ principal, input: { name: 'Stale QR' } });
 
     const before = makeManager();
     installSessionControl(before);
     const socket = await dial(carol);
     const got = record(socket);
-    for (const b of [linkedBot, midQrBot]) expect((await ack(socket, 'subscribe_session', { botId: b.id })).ok).toBe(true);
+    for (const b of [linkedBot, midQrBot, staleQrBot]) expect((await ack(socket, 'subscribe_session', { botId: b.id })).ok).toBe(true);
     const first = await ack(socket, 'trigger_whatsapp_connection', { botId: linkedBot.id, method: 'qr' });
     expect(first.ok).toBe(true);
     await got.waitFor('qr_code_updated', (p) => p.botId === linkedBot.id);
     before.simulator!.scan(linkedBot.id, { phoneNumber: '15550004444', displayName: 'Restored Phone' });
     await got.waitFor('session_status_changed', (p) => p.botId === linkedBot.id && p.status === 'CONNECTED');
     expect((await ack(socket, 'trigger_whatsapp_connection', { botId: midQrBot.id, method: 'qr' })).ok).toBe(true);
-    await got.waitFor('qr_code_updated', (p) => p.botId === midQrBot.id);
+    const midQr = await got.waitFor('qr_code_updated', (p) => p.botId === midQrBot.id);
+    expect((await ack(socket, 'trigger_whatsapp_connection', { botId: staleQrBot.id, method: 'qr' })).ok).toBe(true);
+    await got.waitFor('qr_code_updated', (p) => p.botId === staleQrBot.id);
 
     await before.shutdown();
     installSessionControl(undefined);
     // Shutdown keeps the stored state, so the next boot knows what to restore.
     expect(await botRow(linkedBot.id)).toMatchObject({ status: 'CONNECTED', phoneNumber: '15550004444' });
     expect((await botRow(midQrBot.id)).status).toBe('QR_REQUIRED');
+    // The server was down longer than that QR could have lasted.
+    await (await getDb()).update(bots).set({ updatedAt: new Date(Date.now() - 10 * 60_000) }).where(eq(bots.id, staleQrBot.id));
 
     const after = makeManager();
     installSessionControl(after);
     got.events.length = 0;
-    expect(await after.restoreAll()).toEqual({ restored: 1, reset: 1 });
+    expect(await after.restoreAll()).toEqual({ restored: 2, reset: 1 });
 
     const back = await got.waitFor('session_status_changed', (p) => p.botId === linkedBot.id && p.status === 'CONNECTED');
     expect(back).toMatchObject({ phoneNumber: '15550004444', displayName: 'Restored Phone' });
     expect(back.sessionId).not.toBe(first.ok ? first.data.sessionId : undefined);
     expect(got.of('session_status_changed', linkedBot.id).map((p) => p.status)).toEqual(['STARTING', 'CONNECTED']);
-    expect(got.of('qr_code_updated')).toEqual([]); // no scan needed
+    expect(got.of('qr_code_updated', linkedBot.id)).toEqual([]); // no scan needed
     expect(after.snapshot(await botRow(linkedBot.id))).toMatchObject({ status: 'CONNECTED', phoneNumber: '15550004444' });
 
-    expect(await botRow(midQrBot.id)).toMatchObject({ status: 'DISCONNECTED', statusReason: 'server_restarted' });
-    const sub = await ack(socket, 'subscribe_session', { botId: midQrBot.id });
+    // The QR that was on screen: a new one, which a re-subscribing tab gets.
+    const relinked = await got.waitFor('qr_code_updated', (p) => p.botId === midQrBot.id);
+    expect(relinked.qrCode).not.toBe(midQr.qrCode);
+    expect((await botRow(midQrBot.id)).status).toBe('QR_REQUIRED');
+    expect(await ack(socket, 'subscribe_session', { botId: midQrBot.id })).toMatchObject({ ok: true, data: { status: 'QR_REQUIRED', qrCode: relinked.qrCode } });
+
+    expect(await botRow(staleQrBot.id)).toMatchObject({ status: 'DISCONNECTED', statusReason: 'server_restarted' });
+    const sub = await ack(socket, 'subscribe_session', { botId: staleQrBot.id });
     expect(sub).toMatchObject({ ok: true, data: { status: 'DISCONNECTED' } });
+    expect(got.of('qr_code_updated', staleQrBot.id)).toEqual([]);
     const db = await getDb();
-    const [last] = await db.select().from(sessionEvents).where(eq(sessionEvents.botId, midQrBot.id)).orderBy(sessionEvents.id).then((r) => r.slice(-1));
+    const [last] = await db.select().from(sessionEvents).where(eq(sessionEvents.botId, staleQrBot.id)).orderBy(sessionEvents.id).then((r) => r.slice(-1));
     expect(last).toMatchObject({ status: 'DISCONNECTED', reason: 'server_restarted' });
   }, 60_000); // a second database and several managers booting: slow on a busy machine
 });

@@ -79,6 +79,8 @@ const isLeaseLost = (err: unknown) => err instanceof Error && err.name === 'Leas
 
 const ACTIVE: readonly SessionStatus[] = ['STARTING', 'QR_REQUIRED', 'CONNECTED', 'RECONNECTING'];
 const TRANSIENT: SessionStatus[] = ['STARTING', 'QR_REQUIRED', 'RECONNECTING'];
+/** A session showing a QR at most this long before a restart links again after it (WhatsApp's codes last ~2.5 min in all). */
+const RELINK_WITHIN_MS = 3 * 60_000;
 
 export interface SessionManagerOptions {
   engine: WhatsAppEngine;
@@ -250,7 +252,38 @@ export class SessionManager implements SessionControl {
       });
       if (restored) restoredIds.push(bot.id);
     }
-    // Sessions caught mid-link are reset, unless a live node holds them (it may be showing a QR).
+    // A QR on screen when the server stopped (a restart, a deploy): link again, so the tab that
+    // re-subscribes shows a current QR rather than "expired". Only recent ones: an older QR would
+    // have run out of codes by now anyway. Not when a live node holds the session.
+    const midLink = await db
+      .select()
+      .from(bots)
+      .where(
+        and(
+          eq(bots.channel, 'whatsapp_web'),
+          eq(bots.status, 'QR_REQUIRED'),
+          sql`${bots.updatedAt} > now() - make_interval(secs => ${RELINK_WITHIN_MS / 1000})`,
+          restoredIds.length ? notInArray(bots.id, restoredIds) : undefined,
+          sql`not exists (select 1 from session_leases l where l.bot_id = ${bots.id} and l.expires_at > now())`,
+        ),
+      );
+    for (const bot of midLink) {
+      const relinked = await this.locked(bot.id, async () => {
+        let lease: Lease | undefined;
+        if (this.opts.leases) {
+          const acquired = await this.opts.leases.acquire(bot.id, 'restore');
+          if (!acquired) return false;
+          lease = acquired;
+        }
+        await this.start(bot, 'qr', undefined, lease);
+        return true;
+      }).catch((err: unknown) => {
+        this.opts.log.error({ err, botId: bot.id }, 'linking again after a restart failed');
+        return false;
+      });
+      if (relinked) restoredIds.push(bot.id);
+    }
+    // Other sessions caught mid-link are reset, unless a live node holds them (it may be showing a QR).
     const stale = await db
       .update(bots)
       .set({ status: 'DISCONNECTED', statusReason: 'server_restarted', updatedAt: new Date() })
