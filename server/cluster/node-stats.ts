@@ -158,6 +158,13 @@ export class NodeStats {
       metric('parley_redis_up', 'gauge', 'Redis answers this node (1) or not (0).', [[{ node: me }, redis.status === 'ok' ? 1 : 0]]);
       metric('parley_redis_held_events', 'gauge', 'Cross-node events this node keeps until Redis is back.', [[{ node: me }, this.opts.heldForRedis()]]);
     }
+    // This process's memory, under the names Prometheus' own Node.js client uses: the benchmarks
+    // read RSS and heap per connection from here, and so can an operator.
+    const mem = process.memoryUsage();
+    metric('process_resident_memory_bytes', 'gauge', 'Resident memory size of this node in bytes.', [[{ node: me }, mem.rss]]);
+    metric('nodejs_heap_size_used_bytes', 'gauge', 'V8 heap in use by this node in bytes.', [[{ node: me }, mem.heapUsed]]);
+    metric('nodejs_heap_size_total_bytes', 'gauge', 'V8 heap reserved by this node in bytes.', [[{ node: me }, mem.heapTotal]]);
+    metric('nodejs_external_memory_bytes', 'gauge', 'Memory outside the V8 heap held by JavaScript objects (buffers) in bytes.', [[{ node: me }, mem.external]]);
     for (const [name, value] of Object.entries(this.opts.counters())) {
       metric(`parley_${name}_total`, 'counter', COUNTER_HELP[name] ?? name, [[{ node: me }, value]]);
     }
