@@ -71,7 +71,7 @@ async function newOwner(url: string, label: string): Promise<{ client: Client; b
 export async function baselineBench(opts: { trials: number; idleMs: number }): Promise<BaselineResult> {
   const server = await startServer({
     mode: 'production',
-    env: { WHATSAPP_ENGINE: 'simulator', SIMULATOR_RESTART_MS: '0', SIMULATOR_QR_FIRST_MS: String(Math.max(60_000, opts.idleMs + 60_000)), LOG_LEVEL: 'warn' },
+    env: { WHATSAPP_ENGINE: 'simulator', SIMULATOR_RESTART_MS: '0', SIMULATOR_QR_FIRST_MS: String(Math.min(600_000, Math.max(60_000, opts.idleMs + 60_000))), LOG_LEVEL: 'warn' },
   });
   try {
     // ── linking ────────────────────────────────────────────────────────────────────────────
