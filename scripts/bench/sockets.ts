@@ -10,11 +10,14 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { Client } from '@/test/http-client';
 import { startServer } from '@/test/spawn-server';
+import { createPostgresDatabase } from '@/test/test-db';
 import { stats, type Stats } from './scan-latency';
 
 export interface SocketsResult {
   /** before | after (Socket.IO tuning), or whatever BENCH_TAG said. */
   tag: string;
+  /** The server's database: the embedded one lives in the server's memory (its RSS), PostgreSQL does not. */
+  db?: 'pglite' | 'postgres';
   requested: number;
   connected: number;
   failed: number;
@@ -125,11 +128,24 @@ function spawnGenerator(url: string, cookie: string, count: number, concurrency:
   };
 }
 
-export async function socketsBench(opts: { sockets: number; tag: string; generators?: number; broadcasts?: number; concurrency?: number }): Promise<SocketsResult> {
+export async function socketsBench(opts: {
+  sockets: number;
+  tag: string;
+  db?: 'pglite' | 'postgres';
+  generators?: number;
+  broadcasts?: number;
+  concurrency?: number;
+}): Promise<SocketsResult> {
+  const db = opts.db ?? 'pglite';
   const generators = opts.generators ?? Math.max(1, Math.min(4, Math.ceil(opts.sockets / 2_500)));
   const broadcasts = opts.broadcasts ?? 5;
   const concurrency = opts.concurrency ?? 32;
-  const server = await startServer({ mode: 'production', env: { WHATSAPP_ENGINE: 'simulator', LOG_LEVEL: 'warn' }, fdLimit: FD_LIMIT });
+  const pg = db === 'postgres' ? await createPostgresDatabase() : undefined;
+  const server = await startServer({
+    mode: 'production',
+    env: { WHATSAPP_ENGINE: 'simulator', LOG_LEVEL: 'warn', ...(pg ? { DATABASE_URL: pg.url } : {}) },
+    fdLimit: FD_LIMIT,
+  });
   const gens: Generator[] = [];
   try {
     const client = new Client(server.url);
@@ -196,6 +212,7 @@ export async function socketsBench(opts: { sockets: number; tag: string; generat
     const kib = (bytes: number) => Math.round((bytes / 1024 / Math.max(1, connected)) * 100) / 100;
     return {
       tag: opts.tag,
+      db,
       requested: opts.sockets,
       connected,
       failed,
@@ -220,5 +237,6 @@ export async function socketsBench(opts: { sockets: number; tag: string; generat
   } finally {
     for (const g of gens) if (g.proc.exitCode === null) g.proc.kill('SIGKILL');
     await server.stop();
+    await pg?.drop();
   }
 }
