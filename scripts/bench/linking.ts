@@ -57,7 +57,12 @@ async function armObserver(page: Page): Promise<void> {
   await page.evaluate(ARM_OBSERVER);
 }
 
-async function withServer<T>(env: Record<string, string>, run: (url: string) => Promise<T>): Promise<T> {
+/**
+ * A production server with `env` for one scenario, or `shared`: a server the caller started for
+ * several scenarios (the smoke does, to save boots), whose env must suit this one.
+ */
+async function withServer<T>(env: Record<string, string>, run: (url: string) => Promise<T>, shared?: string): Promise<T> {
+  if (shared) return run(shared);
   const server = await startServer({ mode: 'production', env: { WHATSAPP_ENGINE: 'simulator', LOG_LEVEL: 'warn', ...env } });
   try {
     return await run(server.url);
@@ -66,7 +71,10 @@ async function withServer<T>(env: Record<string, string>, run: (url: string) => 
   }
 }
 
-export async function linkingBench(opts: { trials: number; restartMs: number; warmup?: number }): Promise<LinkingResult> {
+/** The env one server needs to run every browser scenario here (restart 0; the QR outlives the idle window). */
+export const SHARED_BROWSER_ENV = { WHATSAPP_ENGINE: 'simulator', SIMULATOR_RESTART_MS: '0', SIMULATOR_QR_FIRST_MS: '600000' };
+
+export async function linkingBench(opts: { trials: number; restartMs: number; warmup?: number; server?: string }): Promise<LinkingResult> {
   const warmup = opts.warmup ?? 5;
   return withServer({ SIMULATOR_RESTART_MS: String(opts.restartMs), SIMULATOR_QR_FIRST_MS: '60000' }, async (url) => {
     const browser = await launchChromium();
@@ -113,7 +121,7 @@ export async function linkingBench(opts: { trials: number; restartMs: number; wa
       await browser.close();
     }
     return { trials: opts.trials, restartMs: opts.restartMs, domMs: stats(dom), frameMs: stats(frame) };
-  });
+  }, opts.server);
 }
 
 /** Records the indicator's text changes, to count reconnects without touching app internals. */
@@ -128,7 +136,7 @@ async function watchIndicator(page: Page): Promise<void> {
   await page.evaluate(WATCH_INDICATOR);
 }
 
-export async function navigationBench(opts: { navigations: number }): Promise<NavigationResult> {
+export async function navigationBench(opts: { navigations: number; server?: string }): Promise<NavigationResult> {
   return withServer({}, async (url) => {
     const browser = await launchChromium();
     try {
@@ -162,7 +170,7 @@ export async function navigationBench(opts: { navigations: number }): Promise<Na
     } finally {
       await browser.close();
     }
-  });
+  }, opts.server);
 }
 
 const isStatusRequest = (u: string) => /\/api\/v1\/whatsapp\/session-status\/|\/api\/v1\/bots(\?|$)/.test(new URL(u).pathname + new URL(u).search);
@@ -183,7 +191,7 @@ export interface IdlePage {
 
 type IdlePageName = 'dashboard' | 'qrStep' | 'inbox';
 
-export async function idleBench(opts: { durationMs: number }): Promise<IdleResult> {
+export async function idleBench(opts: { durationMs: number; server?: string }): Promise<IdleResult> {
   // The first QR lives as long as the window (at most the simulator's 10 min): no rotation frames while idle.
   return withServer({ SIMULATOR_QR_FIRST_MS: String(Math.min(600_000, opts.durationMs + 60_000)) }, async (url) => {
     const browser = await launchChromium();
@@ -209,6 +217,8 @@ export async function idleBench(opts: { durationMs: number }): Promise<IdleResul
         await page.goto(path);
         await page.locator('.connection-indicator[data-status="connected"]').waitFor();
         await ready(page);
+        // Next.js prefetches the links in view right after load: that is loading, not idling.
+        await page.waitForLoadState('networkidle');
         return page;
       };
       await open('dashboard', '/dashboard', async () => {});
@@ -242,5 +252,5 @@ export async function idleBench(opts: { durationMs: number }): Promise<IdleResul
     } finally {
       await browser.close();
     }
-  });
+  }, opts.server);
 }

@@ -14,7 +14,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { idleBench, linkingBench, navigationBench, type IdleResult, type LinkingResult, type NavigationResult } from './linking';
+import { idleBench, linkingBench, navigationBench, SHARED_BROWSER_ENV, type IdleResult, type LinkingResult, type NavigationResult } from './linking';
 import { baselineBench, type BaselineResult } from './baseline';
 import { catchUpBench, type CatchUpResult } from './catch-up';
 import { inboxLatencyBench } from './inbox';
@@ -24,6 +24,7 @@ import { writeReport, type Stored } from './report';
 import { scanLatency, type ScanLatencyResult } from './scan-latency';
 import { socketsBench, type SocketsResult } from './sockets';
 import { redisReachable } from '@/test/cluster';
+import { startServer, type RunningServer } from '@/test/spawn-server';
 import { postgresReachable } from '@/test/test-db';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
@@ -32,10 +33,10 @@ const reportOnly = process.argv.includes('--report');
 const num = (name: string, full: number, short: number) => Number(process.env[name] ?? (smoke ? short : full));
 
 const trials = num('BENCH_TRIALS', 200, 5);
-const idleMs = num('BENCH_IDLE_MS', 600_000, 20_000);
+const idleMs = num('BENCH_IDLE_MS', 600_000, 15_000);
 const navigations = num('BENCH_NAVIGATIONS', 20, 8);
-const baselineTrials = num('BENCH_BASELINE_TRIALS', 50, 3);
-const baselineIdleMs = num('BENCH_BASELINE_IDLE_MS', 120_000, 10_000);
+const baselineTrials = num('BENCH_BASELINE_TRIALS', 50, 2);
+const baselineIdleMs = num('BENCH_BASELINE_IDLE_MS', 120_000, 6_000);
 const socketCount = num('BENCH_SOCKETS', 10_000, 200);
 const socketBroadcasts = num('BENCH_SOCKETS_BROADCASTS', 5, 2);
 const socketsTag = process.env.BENCH_TAG ?? '';
@@ -89,6 +90,15 @@ const check = (ok: boolean, what: string) => {
   }
 };
 
+// The smoke's browser scenarios share one server (each boot costs seconds on a loaded machine);
+// the full run boots one per scenario, on a fresh database with that scenario's env.
+let sharedServer: Promise<RunningServer> | undefined;
+const browserServer = async (): Promise<string | undefined> => {
+  if (!smoke) return undefined;
+  sharedServer ??= startServer({ mode: 'production', env: { ...SHARED_BROWSER_ENV, LOG_LEVEL: 'warn' } });
+  return (await sharedServer).url;
+};
+
 const cmd = (vars: string, scenario: string) => `${vars ? `${vars} ` : ''}npm run bench${smoke ? ':smoke' : ''} -- ${scenario}`;
 
 for (const scenario of scenarios) {
@@ -107,18 +117,18 @@ for (const scenario of scenarios) {
       // The 400 ms run (a real phone's pause) adds nothing the smoke needs.
       for (const restartMs of smoke ? [0] : [0, 400]) {
         console.log(`linking (Chromium): ${trials} trials, SIMULATOR_RESTART_MS=${restartMs}…`);
-        runs.push(await linkingBench({ trials, restartMs, warmup: smoke ? 1 : 5 }));
+        runs.push(await linkingBench({ trials, restartMs, warmup: smoke ? 1 : 5, server: await browserServer() }));
       }
       save('linking', cmd(`BENCH_TRIALS=${trials}`, 'linking'), machine, runs);
     } else if (scenario === 'navigation') {
       console.log(`navigation (Chromium): ${navigations} client-side navigations…`);
-      const r: NavigationResult = await navigationBench({ navigations });
+      const r: NavigationResult = await navigationBench({ navigations, server: await browserServer() });
       save('navigation', cmd(`BENCH_NAVIGATIONS=${navigations}`, 'navigation'), machine, r);
       check(r.websocketsOpened === 1, `navigation: ${r.websocketsOpened} WebSocket connections in one tab (1 expected)`);
       check(r.reconnects === 0, `navigation: ${r.reconnects} reconnects (0 expected)`);
     } else if (scenario === 'idle') {
       console.log(`idle (Chromium): dashboard, QR step and inbox open for ${idleMs / 1000} s…`);
-      const r: IdleResult = await idleBench({ durationMs: idleMs });
+      const r: IdleResult = await idleBench({ durationMs: idleMs, server: await browserServer() });
       save('idle', cmd(`BENCH_IDLE_MS=${idleMs}`, 'idle'), machine, r);
       for (const [page, p] of Object.entries(r.pages ?? {})) check(p.websockets === 1, `idle: the ${page} tab opened ${p.websockets} WebSockets (1 expected)`);
     } else if (scenario === 'baseline') {
@@ -174,6 +184,7 @@ for (const scenario of scenarios) {
   console.log(`${scenario}: ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
+await sharedServer?.then((server) => server.stop(), () => undefined);
 if (!smoke) {
   writeReport(root, resultsDir);
   console.log('wrote BENCHMARKS.md');
