@@ -41,6 +41,8 @@ const socketCount = num('BENCH_SOCKETS', 10_000, 200);
 const socketBroadcasts = num('BENCH_SOCKETS_BROADCASTS', 5, 2);
 const socketsTag = process.env.BENCH_TAG ?? '';
 const socketsDb = process.env.BENCH_SOCKETS_DB === 'postgres' ? 'postgres' : 'pglite';
+// A CPU profile of the sockets scenario's server, written to this folder when it stops.
+const cpuProfDir = process.env.BENCH_CPU_PROF_DIR;
 const catchUpMessages = num('BENCH_CATCHUP_MESSAGES', 500, 50);
 const catchUpOfflineMs = num('BENCH_CATCHUP_OFFLINE_MS', 10_000, 3_000);
 const ingestRates = (process.env.BENCH_INGEST_RATES ?? (smoke ? '50' : '250,500,1000,2000')).split(',').map(Number);
@@ -137,7 +139,7 @@ for (const scenario of scenarios) {
       save('baseline', cmd(`BENCH_BASELINE_TRIALS=${baselineTrials} BENCH_BASELINE_IDLE_MS=${baselineIdleMs}`, 'baseline'), machine, r);
     } else if (scenario === 'sockets') {
       console.log(`sockets: ${socketCount} authenticated clients on one server${socketsTag ? ` (${socketsTag})` : ''}…`);
-      const r: SocketsResult = await socketsBench({ sockets: socketCount, tag: socketsTag || 'current', broadcasts: socketBroadcasts, db: socketsDb });
+      const r: SocketsResult = await socketsBench({ sockets: socketCount, tag: socketsTag || 'current', broadcasts: socketBroadcasts, db: socketsDb, serverNodeArgs: cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(cpuProfDir)}`] : undefined });
       const vars = `BENCH_SOCKETS=${socketCount}${socketsDb === 'postgres' ? ' BENCH_SOCKETS_DB=postgres' : ''}${socketsTag ? ` BENCH_TAG=${socketsTag}` : ''}`;
       save(socketsTag ? `sockets-${socketsTag}` : 'sockets', cmd(vars, 'sockets'), machine, r);
       check(r.connected === r.requested, `sockets: ${r.connected}/${r.requested} clients connected ${JSON.stringify(r.errors)}`);

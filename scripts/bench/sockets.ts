@@ -135,6 +135,8 @@ export async function socketsBench(opts: {
   generators?: number;
   broadcasts?: number;
   concurrency?: number;
+  /** Extra node flags for the server (a CPU profile: `--cpu-prof`). */
+  serverNodeArgs?: string[];
 }): Promise<SocketsResult> {
   const db = opts.db ?? 'pglite';
   const generators = opts.generators ?? Math.max(1, Math.min(4, Math.ceil(opts.sockets / 2_500)));
@@ -145,6 +147,7 @@ export async function socketsBench(opts: {
     mode: 'production',
     env: { WHATSAPP_ENGINE: 'simulator', LOG_LEVEL: 'warn', ...(pg ? { DATABASE_URL: pg.url } : {}) },
     fdLimit: FD_LIMIT,
+    nodeArgs: opts.serverNodeArgs,
   });
   const gens: Generator[] = [];
   try {
