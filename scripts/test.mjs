@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm test`: type-check, lint, unit + component tests, production build, integration tests
-// against real server processes, then Playwright in Chromium. Every step runs even if an
+// against real server processes, then Playwright in Chromium and the benchmark smoke. Every step runs even if an
 // earlier one failed (except those that need the build), and the last line sums them all up.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -70,6 +70,8 @@ if (step('production build', bin('next'), ['build'])) {
     extraEnv: { PLAYWRIGHT_JSON_OUTPUT_NAME: pwOut },
     report: () => countPlaywright(pwOut),
   });
+  // Issue 7: every benchmark scenario at a small size; fails only when one breaks, not on timings.
+  step('benchmark smoke', process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'bench', 'run.ts'), '--smoke']);
 }
 
 console.log('\n━━ summary ━━');

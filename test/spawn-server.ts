@@ -24,6 +24,8 @@ export interface StartOptions {
   timeoutMs?: number;
   /** Extra node flags, e.g. `--cpu-prof` for the benchmarks' profiles (not allowed in NODE_OPTIONS). */
   nodeArgs?: string[];
+  /** Raise the server's open-file limit (sockets) to this, or to the hard limit if that is lower. */
+  fdLimit?: number;
 }
 
 /** Boots the real custom server (server/index.ts) in its own process group on port 0. */
@@ -46,7 +48,12 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   };
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
 
-  const proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', 'server/index.ts'], {
+  const nodeArgv = [...(opts.nodeArgs ?? []), '--import', 'tsx', 'server/index.ts'];
+  // Node cannot raise its own rlimit: a shell does, then execs node (same pid, same process group).
+  const [cmd, argv] = opts.fdLimit
+    ? ['sh', ['-c', `ulimit -n ${Math.floor(opts.fdLimit)} 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec "$0" "$@"`, process.execPath, ...nodeArgv]]
+    : [process.execPath, nodeArgv];
+  const proc = spawn(cmd, argv, {
     cwd: ROOT,
     env: env as NodeJS.ProcessEnv,
     detached: true,

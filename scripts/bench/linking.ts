@@ -1,7 +1,8 @@
 // Browser benchmarks for the linking flow (issue 4), in Chromium against the production server:
 //  - linking:    simulator scan → "WhatsApp connected" in the DOM of the QR step, over N trials;
 //  - navigation: WebSocket connections opened and reconnects across 20 client-side navigations;
-//  - idle:       HTTP requests to status endpoints while the dashboard and the QR step sit open.
+//  - idle:       HTTP requests by path and WebSocket frames per tab while the dashboard, the QR
+//                step and the inbox sit open, each in its own tab.
 import type { BrowserContext, Page } from '@playwright/test';
 import { startServer } from '@/test/spawn-server';
 import { createBot, launchChromium, signedInContext } from './browser';
@@ -25,8 +26,10 @@ export interface NavigationResult {
 
 export interface IdleResult {
   durationMs: number;
+  /** Per tab (issue 7); absent in results stored before it. */
+  pages?: Record<'dashboard' | 'qrStep' | 'inbox', IdlePage>;
   /** Requests to session-status or the bot list per page, after the initial load. */
-  statusRequests: { dashboard: number; qrStep: number };
+  statusRequests: { dashboard: number; qrStep: number; inbox?: number };
   perMinute: number;
   /** Socket.IO frames received per minute on the QR step (heartbeats only expected). */
   framesPerMinute: number;
@@ -54,7 +57,12 @@ async function armObserver(page: Page): Promise<void> {
   await page.evaluate(ARM_OBSERVER);
 }
 
-async function withServer<T>(env: Record<string, string>, run: (url: string) => Promise<T>): Promise<T> {
+/**
+ * A production server with `env` for one scenario, or `shared`: a server the caller started for
+ * several scenarios (the smoke does, to save boots), whose env must suit this one.
+ */
+async function withServer<T>(env: Record<string, string>, run: (url: string) => Promise<T>, shared?: string): Promise<T> {
+  if (shared) return run(shared);
   const server = await startServer({ mode: 'production', env: { WHATSAPP_ENGINE: 'simulator', LOG_LEVEL: 'warn', ...env } });
   try {
     return await run(server.url);
@@ -63,7 +71,10 @@ async function withServer<T>(env: Record<string, string>, run: (url: string) => 
   }
 }
 
-export async function linkingBench(opts: { trials: number; restartMs: number; warmup?: number }): Promise<LinkingResult> {
+/** The env one server needs to run every browser scenario here (restart 0; the QR outlives the idle window). */
+export const SHARED_BROWSER_ENV = { WHATSAPP_ENGINE: 'simulator', SIMULATOR_RESTART_MS: '0', SIMULATOR_QR_FIRST_MS: '600000' };
+
+export async function linkingBench(opts: { trials: number; restartMs: number; warmup?: number; server?: string }): Promise<LinkingResult> {
   const warmup = opts.warmup ?? 5;
   return withServer({ SIMULATOR_RESTART_MS: String(opts.restartMs), SIMULATOR_QR_FIRST_MS: '60000' }, async (url) => {
     const browser = await launchChromium();
@@ -110,7 +121,7 @@ export async function linkingBench(opts: { trials: number; restartMs: number; wa
       await browser.close();
     }
     return { trials: opts.trials, restartMs: opts.restartMs, domMs: stats(dom), frameMs: stats(frame) };
-  });
+  }, opts.server);
 }
 
 /** Records the indicator's text changes, to count reconnects without touching app internals. */
@@ -125,7 +136,7 @@ async function watchIndicator(page: Page): Promise<void> {
   await page.evaluate(WATCH_INDICATOR);
 }
 
-export async function navigationBench(opts: { navigations: number }): Promise<NavigationResult> {
+export async function navigationBench(opts: { navigations: number; server?: string }): Promise<NavigationResult> {
   return withServer({}, async (url) => {
     const browser = await launchChromium();
     try {
@@ -159,49 +170,87 @@ export async function navigationBench(opts: { navigations: number }): Promise<Na
     } finally {
       await browser.close();
     }
-  });
+  }, opts.server);
 }
 
 const isStatusRequest = (u: string) => /\/api\/v1\/whatsapp\/session-status\/|\/api\/v1\/bots(\?|$)/.test(new URL(u).pathname + new URL(u).search);
+/** Ids out of paths, so requests group by route. */
+const routeOf = (u: string) => new URL(u).pathname.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, '{id}');
 
-export async function idleBench(opts: { durationMs: number }): Promise<IdleResult> {
-  return withServer({ SIMULATOR_QR_FIRST_MS: String(opts.durationMs + 60_000) }, async (url) => {
+export interface IdlePage {
+  /** HTTP requests after the page loaded and its socket was live, by route. */
+  requestsByPath: Record<string, number>;
+  /** Of those, status requests (session-status, the bot list). */
+  statusRequests: number;
+  /** WebSocket connections this tab opened, load included (1 expected). */
+  websockets: number;
+  /** Socket.IO frames on the tab's WebSocket per minute while idle (Engine.IO heartbeats only expected). */
+  framesReceivedPerMin: number;
+  framesSentPerMin: number;
+}
+
+type IdlePageName = 'dashboard' | 'qrStep' | 'inbox';
+
+export async function idleBench(opts: { durationMs: number; server?: string }): Promise<IdleResult> {
+  // The first QR lives as long as the window (at most the simulator's 10 min): no rotation frames while idle.
+  return withServer({ SIMULATOR_QR_FIRST_MS: String(Math.min(600_000, opts.durationMs + 60_000)) }, async (url) => {
     const browser = await launchChromium();
     try {
       const context = await signedInContext(browser, url, 'bench-idle');
       const botId = await createBot(context, 'Idle bot');
-      const dashboard = await context.newPage();
-      const qr = await context.newPage();
-      await dashboard.goto('/dashboard');
-      await dashboard.locator('.connection-indicator[data-status="connected"]').waitFor();
-      await qr.goto(`/bots/${botId}/link`);
-      await qr.getByRole('button', { name: 'Show QR code' }).click();
-      await qr.getByRole('img', { name: 'WhatsApp QR code' }).waitFor();
-
-      const counts = { dashboard: 0, qrStep: 0 };
-      dashboard.on('request', (r) => {
-        if (isStatusRequest(r.url())) counts.dashboard += 1;
+      const counters = {} as Record<IdlePageName, { requests: Record<string, number>; status: number; websockets: number; rx: number; tx: number; idle: boolean }>;
+      const open = async (name: IdlePageName, path: string, ready: (page: Page) => Promise<void>) => {
+        const page = await context.newPage();
+        const c = (counters[name] = { requests: {} as Record<string, number>, status: 0, websockets: 0, rx: 0, tx: 0, idle: false });
+        page.on('request', (r) => {
+          if (!c.idle) return;
+          const route = routeOf(r.url());
+          c.requests[route] = (c.requests[route] ?? 0) + 1;
+          if (isStatusRequest(r.url())) c.status += 1;
+        });
+        page.on('websocket', (ws) => {
+          if (!ws.url().includes('/socket.io/')) return;
+          c.websockets += 1;
+          ws.on('framereceived', () => void (c.idle && c.rx++));
+          ws.on('framesent', () => void (c.idle && c.tx++));
+        });
+        await page.goto(path);
+        await page.locator('.connection-indicator[data-status="connected"]').waitFor();
+        await ready(page);
+        // Next.js prefetches the links in view right after load: that is loading, not idling.
+        await page.waitForLoadState('networkidle');
+        return page;
+      };
+      await open('dashboard', '/dashboard', async () => {});
+      await open('qrStep', `/bots/${botId}/link`, async (qr) => {
+        await qr.getByRole('button', { name: 'Show QR code' }).click();
+        await qr.getByRole('img', { name: 'WhatsApp QR code' }).waitFor();
       });
-      qr.on('request', (r) => {
-        if (isStatusRequest(r.url())) counts.qrStep += 1;
+      await open('inbox', '/inbox', async (inbox) => {
+        await inbox.locator('main h1').first().waitFor();
       });
-      let frames = 0;
-      // The QR page's socket already exists; CDP sees its frames.
-      const cdp = await context.newCDPSession(qr);
-      await cdp.send('Network.enable');
-      cdp.on('Network.webSocketFrameReceived', () => (frames += 1));
-
+      // Loaded and live: from here on every request and frame counts.
+      for (const c of Object.values(counters)) c.idle = true;
       await new Promise((r) => setTimeout(r, opts.durationMs));
+      for (const c of Object.values(counters)) c.idle = false;
       await context.close();
       const minutes = opts.durationMs / 60_000;
+      const perMin = (n: number) => Math.round((n / minutes) * 100) / 100;
+      const pages = Object.fromEntries(
+        Object.entries(counters).map(([name, c]) => [
+          name,
+          { requestsByPath: c.requests, statusRequests: c.status, websockets: c.websockets, framesReceivedPerMin: perMin(c.rx), framesSentPerMin: perMin(c.tx) } satisfies IdlePage,
+        ]),
+      ) as Record<IdlePageName, IdlePage>;
       return {
         durationMs: opts.durationMs,
-        statusRequests: counts,
-        perMinute: Math.round(((counts.dashboard + counts.qrStep) / minutes) * 100) / 100,
-        framesPerMinute: Math.round((frames / minutes) * 100) / 100,
+        pages,
+        statusRequests: { dashboard: pages.dashboard.statusRequests, qrStep: pages.qrStep.statusRequests, inbox: pages.inbox.statusRequests },
+        perMinute: perMin(pages.dashboard.statusRequests + pages.qrStep.statusRequests + pages.inbox.statusRequests),
+        framesPerMinute: pages.qrStep.framesReceivedPerMin,
       };
     } finally {
       await browser.close();
     }
-  });
+  }, opts.server);
 }

@@ -1,33 +1,57 @@
 // `npm run bench [-- scenario …]`: runs benchmarks against a production build, stores each
 // scenario's raw result in bench/results/<scenario>.json, and rewrites BENCHMARKS.md from every
 // stored result (so running one scenario keeps the others' last figures).
-//   scenarios: scan, linking, navigation, idle, inbox, ingest, cross-node, takeover (default: all);
-//   `--report` runs none and only rewrites BENCHMARKS.md
-//   env: BENCH_TRIALS (200), BENCH_IDLE_MS (60000), BENCH_INGEST_RATES (250,500,1000,2000),
-//        BENCH_INGEST_SECONDS (5), BENCH_TAKEOVER_TRIALS (3)
+//   scenarios: scan, linking, navigation, idle, baseline, sockets, catch-up, inbox, ingest,
+//              cross-node, takeover (default: all);
+//   `--report` runs none and only rewrites BENCHMARKS.md;
+//   `--smoke` (npm run bench:smoke): small sizes, results to .test-artifacts/bench-smoke/ (never
+//   bench/results/ or BENCHMARKS.md); the exit code says whether every scenario still works.
+//   env: see README "Benchmarks" (BENCH_TRIALS, BENCH_IDLE_MS, BENCH_SOCKETS, BENCH_TAG, …).
+// Exit code ≠ 0 when a scenario crashed or broke one of its invariants (lost messages, more than
+// one socket per tab, clients that did not connect or did not get a broadcast) — never because
+// of an absolute timing.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { idleBench, linkingBench, navigationBench, type IdleResult, type LinkingResult, type NavigationResult } from './linking';
-import { inboxLatencyBench, type InboxLatencyResult } from './inbox';
-import { crossNodeBench, takeoverBench, type CrossNodeResult, type TakeoverResult } from './cross-node';
+import { idleBench, linkingBench, navigationBench, SHARED_BROWSER_ENV, type IdleResult, type LinkingResult, type NavigationResult } from './linking';
+import { baselineBench, type BaselineResult } from './baseline';
+import { catchUpBench, type CatchUpResult } from './catch-up';
+import { inboxLatencyBench } from './inbox';
+import { crossNodeBench, takeoverBench } from './cross-node';
 import { ingestBench, type IngestResult } from './ingest';
-import { scanLatency, type ScanLatencyResult, type Stats } from './scan-latency';
+import { writeReport, type Stored } from './report';
+import { scanLatency, type ScanLatencyResult } from './scan-latency';
+import { socketsBench, type SocketsResult } from './sockets';
 import { redisReachable } from '@/test/cluster';
+import { startServer, type RunningServer } from '@/test/spawn-server';
 import { postgresReachable } from '@/test/test-db';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
-const resultsDir = path.join(root, 'bench', 'results');
-const trials = Number(process.env.BENCH_TRIALS ?? 200);
-const idleMs = Number(process.env.BENCH_IDLE_MS ?? 60_000);
+const smoke = process.argv.includes('--smoke');
+const reportOnly = process.argv.includes('--report');
+const num = (name: string, full: number, short: number) => Number(process.env[name] ?? (smoke ? short : full));
 
-const ingestRates = (process.env.BENCH_INGEST_RATES ?? '250,500,1000,2000').split(',').map(Number);
-const ingestSeconds = Number(process.env.BENCH_INGEST_SECONDS ?? 5);
+const trials = num('BENCH_TRIALS', 200, 5);
+const idleMs = num('BENCH_IDLE_MS', 600_000, 15_000);
+const navigations = num('BENCH_NAVIGATIONS', 20, 8);
+const baselineTrials = num('BENCH_BASELINE_TRIALS', 50, 2);
+const baselineIdleMs = num('BENCH_BASELINE_IDLE_MS', 120_000, 6_000);
+const socketCount = num('BENCH_SOCKETS', 10_000, 200);
+const socketBroadcasts = num('BENCH_SOCKETS_BROADCASTS', 5, 2);
+const socketsTag = process.env.BENCH_TAG ?? '';
+const socketsDb = process.env.BENCH_SOCKETS_DB === 'postgres' ? 'postgres' : 'pglite';
+// A CPU profile of the sockets scenario's server, written to this folder when it stops.
+const cpuProfDir = process.env.BENCH_CPU_PROF_DIR;
+const catchUpMessages = num('BENCH_CATCHUP_MESSAGES', 500, 50);
+const catchUpOfflineMs = num('BENCH_CATCHUP_OFFLINE_MS', 10_000, 3_000);
+const ingestRates = (process.env.BENCH_INGEST_RATES ?? (smoke ? '50' : '250,500,1000,2000')).split(',').map(Number);
+const ingestSeconds = num('BENCH_INGEST_SECONDS', 5, 2);
+const takeoverTrials = num('BENCH_TAKEOVER_TRIALS', 3, 1);
 
-const takeoverTrials = Number(process.env.BENCH_TAKEOVER_TRIALS ?? 3);
-
-const ALL = ['scan', 'linking', 'navigation', 'idle', 'inbox', 'ingest', 'cross-node', 'takeover'] as const;
+const ALL = ['scan', 'linking', 'navigation', 'idle', 'baseline', 'sockets', 'catch-up', 'inbox', 'ingest', 'cross-node', 'takeover'] as const;
+// The smoke keeps to ≤ 3 minutes: the browser scenarios, the poller, sockets and catch-up.
+const SMOKE = ['linking', 'navigation', 'idle', 'baseline', 'sockets', 'catch-up'] as const;
 type Scenario = (typeof ALL)[number];
 const asked = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const unknown = asked.filter((a) => !(ALL as readonly string[]).includes(a));
@@ -35,288 +59,139 @@ if (unknown.length) {
   console.error(`Unknown scenario(s): ${unknown.join(', ')}. Known: ${ALL.join(', ')}.`);
   process.exit(2);
 }
-// `--report`: rewrite BENCHMARKS.md from the stored results only (e.g. after merging two branches' results).
-const reportOnly = process.argv.includes('--report');
-const scenarios: Scenario[] = reportOnly ? [] : asked.length ? (asked as Scenario[]) : [...ALL];
+const scenarios: Scenario[] = reportOnly ? [] : asked.length ? (asked as Scenario[]) : smoke ? [...SMOKE] : [...ALL];
+
+// Smoke results never replace the real ones.
+const resultsDir = smoke ? path.join(root, '.test-artifacts', 'bench-smoke') : path.join(root, 'bench', 'results');
+mkdirSync(resultsDir, { recursive: true });
 
 if (!reportOnly && !existsSync(path.join(root, '.next', 'BUILD_ID'))) {
   console.log('No production build; running `next build` first.');
   execFileSync(path.join(root, 'node_modules', '.bin', 'next'), ['build'], { cwd: root, stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
 }
 
-interface Stored<T> {
-  date: string;
-  command: string;
-  machine: string;
-  result: T;
+/** What the machine was doing when a scenario started: the 2 cores are shared (other builds, CI). */
+function machineSummary(): string {
+  const load = os.loadavg()[0]!.toFixed(1);
+  return `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}; load ${load} at start`;
 }
 
-const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}`;
-mkdirSync(resultsDir, { recursive: true });
-function save<T>(scenario: Scenario, command: string, result: T): void {
-  const stored: Stored<T> = { date: new Date().toISOString(), command, machine, result };
-  writeFileSync(path.join(resultsDir, `${scenario}.json`), JSON.stringify(stored, null, 2) + '\n');
-  console.log(`${scenario}: ${JSON.stringify(result)}`);
+const prefix = smoke ? 'BENCH_SMOKE ' : '';
+function save<T>(file: string, command: string, machine: string, result: T): void {
+  const stored: Stored<T> = { date: new Date().toISOString(), command: `${prefix}${command}`, machine, result };
+  writeFileSync(path.join(resultsDir, `${file}.json`), JSON.stringify(stored, null, 2) + '\n');
+  console.log(`${file}: ${JSON.stringify(result)}`);
 }
-function load<T>(scenario: Scenario): Stored<T> | undefined {
-  const file = path.join(resultsDir, `${scenario}.json`);
-  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Stored<T>) : undefined;
-}
+
+/** A broken invariant: the run goes on, the exit code says so. */
+const broken: string[] = [];
+const check = (ok: boolean, what: string) => {
+  if (!ok) {
+    broken.push(what);
+    console.error(`BROKEN: ${what}`);
+  }
+};
+
+// The smoke's browser scenarios share one server (each boot costs seconds on a loaded machine);
+// the full run boots one per scenario, on a fresh database with that scenario's env.
+let sharedServer: Promise<RunningServer> | undefined;
+const browserServer = async (): Promise<string | undefined> => {
+  if (!smoke) return undefined;
+  sharedServer ??= startServer({ mode: 'production', env: { ...SHARED_BROWSER_ENV, LOG_LEVEL: 'warn' } });
+  return (await sharedServer).url;
+};
+
+const cmd = (vars: string, scenario: string) => `${vars ? `${vars} ` : ''}npm run bench${smoke ? ':smoke' : ''} -- ${scenario}`;
 
 for (const scenario of scenarios) {
-  if (scenario === 'scan') {
-    const runs: ScanLatencyResult[] = [];
-    for (const restartMs of [0, 400]) {
-      console.log(`scan: ${trials} trials, SIMULATOR_RESTART_MS=${restartMs}…`);
-      runs.push(await scanLatency({ trials, restartMs }));
-    }
-    save('scan', `BENCH_TRIALS=${trials} npm run bench -- scan`, runs);
-  } else if (scenario === 'linking') {
-    const runs: LinkingResult[] = [];
-    for (const restartMs of [0, 400]) {
-      console.log(`linking (Chromium): ${trials} trials, SIMULATOR_RESTART_MS=${restartMs}…`);
-      runs.push(await linkingBench({ trials, restartMs }));
-    }
-    save('linking', `BENCH_TRIALS=${trials} npm run bench -- linking`, runs);
-  } else if (scenario === 'navigation') {
-    console.log('navigation (Chromium): 20 client-side navigations…');
-    save('navigation', 'npm run bench -- navigation', await navigationBench({ navigations: 20 }));
-  } else if (scenario === 'inbox') {
-    console.log(`inbox (Chromium): ${trials} webhook → visible trials…`);
-    save('inbox', `BENCH_TRIALS=${trials} npm run bench -- inbox`, await inboxLatencyBench({ trials }));
-  } else if (scenario === 'ingest') {
-    const runs: IngestResult[] = [];
-    for (const db of ['pglite', 'postgres'] as const) {
-      if (db === 'postgres' && !(await postgresReachable())) {
-        console.warn('ingest: PostgreSQL is not reachable at 127.0.0.1:5432; skipping its run');
+  const machine = machineSummary();
+  const started = Date.now();
+  try {
+    if (scenario === 'scan') {
+      const runs: ScanLatencyResult[] = [];
+      for (const restartMs of [0, 400]) {
+        console.log(`scan: ${trials} trials, SIMULATOR_RESTART_MS=${restartMs}…`);
+        runs.push(await scanLatency({ trials, restartMs }));
+      }
+      save('scan', cmd(`BENCH_TRIALS=${trials}`, 'scan'), machine, runs);
+    } else if (scenario === 'linking') {
+      const runs: LinkingResult[] = [];
+      // The 400 ms run (a real phone's pause) adds nothing the smoke needs.
+      for (const restartMs of smoke ? [0] : [0, 400]) {
+        console.log(`linking (Chromium): ${trials} trials, SIMULATOR_RESTART_MS=${restartMs}…`);
+        runs.push(await linkingBench({ trials, restartMs, warmup: smoke ? 1 : 5, server: await browserServer() }));
+      }
+      save('linking', cmd(`BENCH_TRIALS=${trials}`, 'linking'), machine, runs);
+    } else if (scenario === 'navigation') {
+      console.log(`navigation (Chromium): ${navigations} client-side navigations…`);
+      const r: NavigationResult = await navigationBench({ navigations, server: await browserServer() });
+      save('navigation', cmd(`BENCH_NAVIGATIONS=${navigations}`, 'navigation'), machine, r);
+      check(r.websocketsOpened === 1, `navigation: ${r.websocketsOpened} WebSocket connections in one tab (1 expected)`);
+      check(r.reconnects === 0, `navigation: ${r.reconnects} reconnects (0 expected)`);
+    } else if (scenario === 'idle') {
+      console.log(`idle (Chromium): dashboard, QR step and inbox open for ${idleMs / 1000} s…`);
+      const r: IdleResult = await idleBench({ durationMs: idleMs, server: await browserServer() });
+      save('idle', cmd(`BENCH_IDLE_MS=${idleMs}`, 'idle'), machine, r);
+      for (const [page, p] of Object.entries(r.pages ?? {})) check(p.websockets === 1, `idle: the ${page} tab opened ${p.websockets} WebSockets (1 expected)`);
+    } else if (scenario === 'baseline') {
+      console.log(`baseline: ${baselineTrials} linking trials with a 3 s poller beside Parley's socket, then ${baselineIdleMs / 1000} s idle…`);
+      const r: BaselineResult = await baselineBench({ trials: baselineTrials, idleMs: baselineIdleMs });
+      save('baseline', cmd(`BENCH_BASELINE_TRIALS=${baselineTrials} BENCH_BASELINE_IDLE_MS=${baselineIdleMs}`, 'baseline'), machine, r);
+    } else if (scenario === 'sockets') {
+      console.log(`sockets: ${socketCount} authenticated clients on one server${socketsTag ? ` (${socketsTag})` : ''}…`);
+      const r: SocketsResult = await socketsBench({ sockets: socketCount, tag: socketsTag || 'current', broadcasts: socketBroadcasts, db: socketsDb, serverNodeArgs: cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(cpuProfDir)}`] : undefined });
+      const vars = `BENCH_SOCKETS=${socketCount}${socketsDb === 'postgres' ? ' BENCH_SOCKETS_DB=postgres' : ''}${socketsTag ? ` BENCH_TAG=${socketsTag}` : ''}`;
+      save(socketsTag ? `sockets-${socketsTag}` : 'sockets', cmd(vars, 'sockets'), machine, r);
+      check(r.connected === r.requested, `sockets: ${r.connected}/${r.requested} clients connected ${JSON.stringify(r.errors)}`);
+      check(r.serverConnections >= r.connected, `sockets: the server counts ${r.serverConnections} connections, ${r.connected} clients think they are connected`);
+      check(r.delivered === r.connected * r.broadcasts, `sockets: ${r.delivered} of ${r.connected * r.broadcasts} broadcast receipts`);
+      check(r.unexpectedDisconnects === 0, `sockets: ${r.unexpectedDisconnects} clients were disconnected`);
+    } else if (scenario === 'catch-up') {
+      console.log(`catch-up: ${catchUpMessages} messages while a client is away for ${catchUpOfflineMs / 1000} s…`);
+      const r: CatchUpResult = await catchUpBench({ messages: catchUpMessages, offlineMs: catchUpOfflineMs });
+      save('catch-up', cmd(`BENCH_CATCHUP_MESSAGES=${catchUpMessages} BENCH_CATCHUP_OFFLINE_MS=${catchUpOfflineMs}`, 'catch-up'), machine, r);
+      check(r.accepted === r.messages, `catch-up: ${r.accepted}/${r.messages} webhooks accepted`);
+      check(r.lost === 0, `catch-up: ${r.lost} messages lost`);
+    } else if (scenario === 'inbox') {
+      console.log(`inbox (Chromium): ${trials} webhook → visible trials…`);
+      save('inbox', cmd(`BENCH_TRIALS=${trials}`, 'inbox'), machine, await inboxLatencyBench({ trials }));
+    } else if (scenario === 'ingest') {
+      const runs: IngestResult[] = [];
+      for (const db of ['pglite', 'postgres'] as const) {
+        if (db === 'postgres' && !(await postgresReachable())) {
+          console.warn('ingest: PostgreSQL is not reachable at 127.0.0.1:5432; skipping its run');
+          continue;
+        }
+        console.log(`ingest (${db}): ${ingestRates.join(', ')} msg/s offered, ${ingestSeconds} s each…`);
+        runs.push(await ingestBench({ db, rates: ingestRates, secondsPerStep: ingestSeconds }));
+      }
+      save('ingest', cmd(`BENCH_INGEST_RATES=${ingestRates.join(',')} BENCH_INGEST_SECONDS=${ingestSeconds}`, 'ingest'), machine, runs);
+      for (const run of runs) for (const s of run.steps) check(s.lost === 0, `ingest ${run.db} @${s.offeredPerSec}/s: ${s.lost} messages lost`);
+    } else if (scenario === 'cross-node' || scenario === 'takeover') {
+      if (!(await postgresReachable()) || !(await redisReachable())) {
+        console.warn(`${scenario}: needs PostgreSQL at 127.0.0.1:5432 and Redis at 127.0.0.1:6379; skipping`);
         continue;
       }
-      console.log(`ingest (${db}): ${ingestRates.join(', ')} msg/s offered, ${ingestSeconds} s each…`);
-      runs.push(await ingestBench({ db, rates: ingestRates, secondsPerStep: ingestSeconds }));
+      if (scenario === 'cross-node') {
+        console.log(`cross-node: ${trials} renames on one node, then on two nodes (event at A and at B)…`);
+        save('cross-node', cmd(`BENCH_TRIALS=${trials}`, 'cross-node'), machine, await crossNodeBench({ trials }));
+      } else {
+        console.log(`takeover: ${takeoverTrials} × kill -9 of the owning node, default lease settings…`);
+        save('takeover', cmd(`BENCH_TAKEOVER_TRIALS=${takeoverTrials}`, 'takeover'), machine, await takeoverBench({ trials: takeoverTrials }));
+      }
     }
-    save('ingest', `BENCH_INGEST_RATES=${ingestRates.join(',')} BENCH_INGEST_SECONDS=${ingestSeconds} npm run bench -- ingest`, runs);
-  } else if (scenario === 'cross-node' || scenario === 'takeover') {
-    if (!(await postgresReachable()) || !(await redisReachable())) {
-      console.warn(`${scenario}: needs PostgreSQL at 127.0.0.1:5432 and Redis at 127.0.0.1:6379; skipping`);
-      continue;
-    }
-    if (scenario === 'cross-node') {
-      console.log(`cross-node: ${trials} renames on one node, then on two nodes (event at A and at B)…`);
-      save('cross-node', `BENCH_TRIALS=${trials} npm run bench -- cross-node`, await crossNodeBench({ trials }));
-    } else {
-      console.log(`takeover: ${takeoverTrials} × kill -9 of the owning node, default lease settings…`);
-      save('takeover', `BENCH_TAKEOVER_TRIALS=${takeoverTrials} npm run bench -- takeover`, await takeoverBench({ trials: takeoverTrials }));
-    }
-  } else {
-    console.log(`idle (Chromium): dashboard + QR step open for ${idleMs / 1000} s…`);
-    save('idle', `BENCH_IDLE_MS=${idleMs} npm run bench -- idle`, await idleBench({ durationMs: idleMs }));
+  } catch (err) {
+    check(false, `${scenario} crashed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   }
+  console.log(`${scenario}: ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
-// ── BENCHMARKS.md ─────────────────────────────────────────────────────────────────────────
-const row = (label: string, s: Stats) => `| ${label} | ${s.p50} | ${s.p90} | ${s.p99} | ${s.max} | ${s.mean} |`;
-const lines = [
-  '# Benchmarks',
-  '',
-  'Produced by `npm run bench` (all scenarios) or `npm run bench -- <scenario>`; raw results are in `bench/results/`.',
-  'Each scenario boots the production server (`.next` build, embedded PGlite, `WHATSAPP_ENGINE=simulator`) on port 0 and',
-  'talks to it over loopback: a real socket.io-client for `scan`, Chromium (Playwright) for the browser scenarios.',
-  '',
-];
-
-const linking = load<LinkingResult[]>('linking');
-const navigation = load<NavigationResult>('navigation');
-const idle = load<IdleResult>('idle');
-if (linking || navigation || idle) {
-  lines.push('## Summary (issue 4 targets)', '', '| metric | value | target | command | date |', '|---|---|---|---|---|');
-  const own = linking?.result.find((r) => r.restartMs === 0);
-  if (own && linking) {
-    lines.push(`| scan → "WhatsApp connected" in the DOM, p99 (Chromium, restart 0) | ${own.domMs.p99} ms (p50 ${own.domMs.p50}) | ≤ 30 ms | \`${linking.command}\` | ${linking.date.slice(0, 10)} |`);
-  }
-  if (navigation) {
-    lines.push(`| WebSocket connections per tab over ${navigation.result.navigations} navigations | ${navigation.result.websocketsOpened} | 1 | \`${navigation.command}\` | ${navigation.date.slice(0, 10)} |`);
-    lines.push(`| reconnects over those navigations | ${navigation.result.reconnects} | 0 | \`${navigation.command}\` | ${navigation.date.slice(0, 10)} |`);
-  }
-  if (idle) {
-    lines.push(`| status requests per minute, dashboard + QR step idle (${idle.result.durationMs / 1000} s) | ${idle.result.perMinute} | 0 | \`${idle.command}\` | ${idle.date.slice(0, 10)} |`);
-  }
-  lines.push('');
+await sharedServer?.then((server) => server.stop(), () => undefined);
+if (!smoke) {
+  writeReport(root, resultsDir);
+  console.log('wrote BENCHMARKS.md');
 }
-
-const inboxSummary = load<InboxLatencyResult>('inbox');
-const ingestSummary = load<IngestResult[]>('ingest');
-if (inboxSummary || ingestSummary) {
-  lines.push('## Summary (issue 5)', '', '| metric | value | target | command | date |', '|---|---|---|---|---|');
-  if (inboxSummary) {
-    const r = inboxSummary.result;
-    lines.push(`| inbound webhook → message in the open inbox's DOM, p50 / p99 (${r.trials} trials) | ${r.domMs.p50} / ${r.domMs.p99} ms | — | \`${inboxSummary.command}\` | ${inboxSummary.date.slice(0, 10)} |`);
-  }
-  for (const run of ingestSummary?.result ?? []) {
-    const best = run.steps.reduce((a, b) => (b.persistedPerSec > a.persistedPerSec ? b : a));
-    const lost = run.steps.reduce((n, s) => n + s.lost, 0);
-    lines.push(
-      `| ingest on ${run.db}: most messages persisted and pushed per second (lost across all rates) | ${best.persistedPerSec} / ${best.deliveredPerSec} msg/s at ${best.offeredPerSec} offered (${lost} lost) | ≥ 1,000 msg/s, 0 lost (issue 7) | \`${ingestSummary!.command}\` | ${ingestSummary!.date.slice(0, 10)} |`,
-    );
-  }
-  lines.push('');
+if (broken.length) {
+  console.error(`\n${broken.length} scenario check(s) failed:\n- ${broken.join('\n- ')}`);
+  process.exit(1);
 }
-
-if (linking) {
-  lines.push(
-    '## Scan → "WhatsApp connected" on screen (Chromium)',
-    '',
-    `${linking.machine}; ${linking.date.slice(0, 10)}; \`${linking.command}\`.`,
-    '',
-    'One trial: open `/bots/{id}/link`, click "Show QR code", wait for the QR (the page watches `session:{botId}` over its',
-    'one socket), then time from sending `POST /api/dev/simulator/bots/{id}/scan` (Node, wall clock) until the success',
-    'panel is inserted into the page\'s DOM (a MutationObserver, `performance.timeOrigin + now()`: the same machine clock),',
-    'and until the next animation frame (when it is painted). The phone then logs the bot out for the next trial.',
-    '5 warm-up trials are not counted. `SIMULATOR_RESTART_MS` is the simulated phone\'s pause before WhatsApp\'s 515 restart;',
-    'the 0 ms row is Parley\'s own overhead (the target), the 400 ms row is what a person sees with a real phone.',
-    '',
-  );
-  for (const r of linking.result) {
-    lines.push(`### SIMULATOR_RESTART_MS=${r.restartMs}, ${r.trials} trials (ms)`, '', '| interval | p50 | p90 | p99 | max | mean |', '|---|---|---|---|---|---|');
-    lines.push(row('scan sent → success in the DOM', r.domMs));
-    lines.push(row('scan sent → next animation frame', r.frameMs), '');
-  }
-}
-
-if (navigation || idle) {
-  lines.push('## One socket per tab, zero polling while healthy (Chromium)', '');
-  if (navigation) {
-    lines.push(
-      `Navigation: ${navigation.machine}; ${navigation.date.slice(0, 10)}; \`${navigation.command}\`. Client-side navigations`,
-      'dashboard → wizard → inbox → settings → dashboard … by clicking links; WebSockets counted with `page.on(\'websocket\')`,',
-      'reconnects as the header indicator leaving "Live".',
-      '',
-      `- navigations: ${navigation.result.navigations}; WebSocket connections opened: **${navigation.result.websocketsOpened}**; reconnects: **${navigation.result.reconnects}**`,
-      '',
-    );
-  }
-  if (idle) {
-    lines.push(
-      `Idle: ${idle.machine}; ${idle.date.slice(0, 10)}; \`${idle.command}\`. The dashboard and the QR step (QR on screen) open`,
-      'side by side in one browser; every request to `/api/v1/whatsapp/session-status/*` or `/api/v1/bots` after load is counted.',
-      '',
-      `- status requests: dashboard **${idle.result.statusRequests.dashboard}**, QR step **${idle.result.statusRequests.qrStep}** (${idle.result.perMinute}/min)`,
-      `- Socket.IO frames received on the QR step: ${idle.result.framesPerMinute}/min (Engine.IO heartbeats only: a ping every 25 s)`,
-      '',
-    );
-  }
-}
-
-const scan = load<ScanLatencyResult[]>('scan');
-if (scan) {
-  lines.push(
-    '## Scan → `session_status_changed` (CONNECTED) at a socket client',
-    '',
-    `${scan.machine}; ${scan.date.slice(0, 10)}; \`${scan.command}\`.`,
-    '',
-    'One trial: subscribe to `session:{botId}`, `trigger_whatsapp_connection`, wait for the QR, then time from sending',
-    '`POST /api/dev/simulator/bots/{id}/scan` until the subscribed socket receives `session_status_changed` with',
-    '`CONNECTED`, then log out for the next trial. The path measured is the real one: the simulated phone pairs, closes',
-    'with 515, the Baileys engine reconnects with the stored (encrypted) creds, the session manager persists the status',
-    'and the session_events row, then publishes. 5 warm-up trials are not counted.',
-    '',
-  );
-  for (const r of scan.result) {
-    lines.push(`### SIMULATOR_RESTART_MS=${r.restartMs}, ${r.trials} trials (ms)`, '', '| interval | p50 | p90 | p99 | max | mean |', '|---|---|---|---|---|---|');
-    lines.push(row('scan sent → CONNECTED received', r.connected));
-    lines.push(row('scan sent → first status event (STARTING, paired)', r.firstEvent));
-    lines.push(row('scan request round trip', r.request), '');
-  }
-}
-
-const inbox = load<InboxLatencyResult>('inbox');
-if (inbox) {
-  lines.push(
-    '## Inbound webhook → message visible in the open inbox (Chromium)',
-    '',
-    `${inbox.machine}; ${inbox.date.slice(0, 10)}; \`${inbox.command}\`.`,
-    '',
-    'Chromium shows `/inbox/{conversationId}` of a Cloud API bot (linked against a local fake Graph API). One trial:',
-    "Node posts one signed webhook with a unique text, and the page's MutationObserver records when that text is in the",
-    "thread (`role=\"log\"`) and the next animation frame, with the page's wall clock (same machine). Path measured:",
-    'signature check → one transaction (message + conversation counters) → 200 and `new_message` over the tab\'s one',
-    'socket → SWR cache → React commit. 5 warm-up trials are not counted.',
-    '',
-    `### ${inbox.result.trials} trials (ms)`,
-    '',
-    '| interval | p50 | p90 | p99 | max | mean |',
-    '|---|---|---|---|---|---|',
-    row('webhook sent → message in the DOM', inbox.result.domMs),
-    row('webhook sent → next animation frame', inbox.result.frameMs),
-    row('webhook round trip (stored, 200)', inbox.result.ackMs),
-    '',
-  );
-}
-
-const ingest = load<IngestResult[]>('ingest');
-if (ingest) {
-  lines.push(
-    '## Ingest: signed Cloud API webhooks → stored → pushed to a connected client',
-    '',
-    `${ingest.machine}; ${ingest.date.slice(0, 10)}; \`${ingest.command}\`.`,
-    '',
-    'The production server with a Cloud API bot linked through `PUT /api/v1/bots/{id}/cloud-api` (against a local fake',
-    'Graph API). The load generator (this process, on the same 2 cores) posts one message per webhook, signed with the',
-    "bot's app secret, at a fixed offered rate (open loop, at most 256 requests in flight) across 50 contacts; a",
-    'socket.io client in the workspace counts `new_message`. *Persisted* = answered 200 (the server answers only after',
-    'the message and the conversation counters are committed); *lost* = persisted but never pushed (must be 0).',
-    '',
-    '| database | offered msg/s | persisted msg/s | delivered msg/s | accepted | rejected | lost | webhook → client p50 / p99 (ms) | webhook round trip p50 / p99 (ms) |',
-    '|---|---|---|---|---|---|---|---|---|',
-  );
-  for (const run of ingest.result) {
-    for (const s of run.steps) {
-      lines.push(`| ${run.db} | ${s.offeredPerSec} | ${s.persistedPerSec} | ${s.deliveredPerSec} | ${s.accepted} | ${s.rejected} | ${s.lost} | ${s.latency.p50} / ${s.latency.p99} | ${s.ack.p50} / ${s.ack.p99} |`);
-    }
-  }
-  lines.push('', ...ingest.result.map((r) => `- ${r.db}: ${r.storedAtEnd} messages stored for the bot at the end (warm-up included).`), '');
-}
-
-const crossNode = load<CrossNodeResult>('cross-node');
-const takeover = load<TakeoverResult>('takeover');
-if (crossNode || takeover) {
-  lines.push('## Several nodes (PostgreSQL + Redis)', '');
-  if (crossNode) {
-    const r = crossNode.result;
-    lines.push(
-      `Cross-node delivery: ${crossNode.machine}; ${crossNode.date.slice(0, 10)}; \`${crossNode.command}\`.`,
-      '',
-      'One trial renames a bot through node A\'s REST API (A publishes `bot_status_update` to the workspace room) and times,',
-      'from sending the request, its arrival at a socket client of A and at one of B (both in this process: one clock).',
-      'The same trials against one node without Redis (in-memory adapter, same PostgreSQL) give the baseline. Both nodes, PostgreSQL and',
-      'Redis share the machine\'s 2 cores with the load generator. 5 warm-up trials are not counted.',
-      '',
-      `### ${r.trials} trials (ms)`,
-      '',
-      '| interval | p50 | p90 | p99 | max | mean |',
-      '|---|---|---|---|---|---|',
-      row('one node, no Redis: request → event', r.singleNode),
-      row('two nodes: request to A → event at A\'s client', r.sameNode),
-      row('two nodes: request to A → event at B\'s client', r.otherNode),
-      row('the hop alone (same trial: at B − at A)', r.hop),
-      '',
-      `Cross-node overhead against one node without Redis: p50 +${Math.round((r.otherNode.p50 - r.singleNode.p50) * 100) / 100} ms, p99 +${Math.round((r.otherNode.p99 - r.singleNode.p99) * 100) / 100} ms.`,
-      "A's own clients are not faster than B's: a node delivers once the event is in the Redis stream (its entry id is the",
-      'offset connection state recovery resumes from), and B reads it from the same stream at about that moment.',
-      '',
-    );
-  }
-  if (takeover) {
-    const r = takeover.result;
-    lines.push(
-      `Takeover: ${takeover.machine}; ${takeover.date.slice(0, 10)}; \`${takeover.command}\`. Two nodes, a bot linked on A`,
-      '(simulator), a socket client on B; kill -9 of A\'s process group, then the time until B\'s client receives',
-      `\`session_status_changed\` CONNECTED from B (after RECONNECTING). Lease TTL ${r.ttlMs} ms, renewal every ${r.renewMs} ms (the defaults).`,
-      '',
-      `- kill -9 → CONNECTED on the other node: p50 **${r.killToConnected.p50} ms**, max **${r.killToConnected.max} ms** (target: within 30 s); samples ${r.samples.join(', ')} ms`,
-      '',
-    );
-  }
-}
-
-writeFileSync(path.join(root, 'BENCHMARKS.md'), lines.join('\n'));
-console.log('wrote BENCHMARKS.md');

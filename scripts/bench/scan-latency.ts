@@ -19,6 +19,8 @@ export interface ScanLatencyResult {
 export interface Stats {
   p50: number;
   p90: number;
+  /** Absent in results stored before issue 7. */
+  p95?: number;
   p99: number;
   max: number;
   mean: number;
@@ -28,7 +30,7 @@ export function stats(samples: number[]): Stats {
   const s = [...samples].sort((a, b) => a - b);
   const at = (q: number) => s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)]!;
   const round = (n: number) => Math.round(n * 100) / 100;
-  return { p50: round(at(0.5)), p90: round(at(0.9)), p99: round(at(0.99)), max: round(s.at(-1)!), mean: round(s.reduce((a, b) => a + b, 0) / s.length) };
+  return { p50: round(at(0.5)), p90: round(at(0.9)), p95: round(at(0.95)), p99: round(at(0.99)), max: round(s.at(-1)!), mean: round(s.reduce((a, b) => a + b, 0) / s.length) };
 }
 
 export async function scanLatency(opts: { trials: number; restartMs: number }): Promise<ScanLatencyResult> {

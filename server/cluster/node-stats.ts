@@ -165,6 +165,13 @@ export class NodeStats {
       metric('parley_socket_buffered_bytes_limit', 'gauge', 'Bytes that may wait for one Socket.IO client before it is disconnected.', [[{ node: me }, buffers.limitBytes]]);
       metric('parley_socket_buffered_bytes_peak', 'gauge', 'The most bytes seen waiting for one Socket.IO client since this node started.', [[{ node: me }, buffers.peakBytes]]);
     }
+    // This process's memory, under the names Prometheus' own Node.js client uses: the benchmarks
+    // read RSS and heap per connection from here, and so can an operator.
+    const mem = process.memoryUsage();
+    metric('process_resident_memory_bytes', 'gauge', 'Resident memory size of this node in bytes.', [[{ node: me }, mem.rss]]);
+    metric('nodejs_heap_size_used_bytes', 'gauge', 'V8 heap in use by this node in bytes.', [[{ node: me }, mem.heapUsed]]);
+    metric('nodejs_heap_size_total_bytes', 'gauge', 'V8 heap reserved by this node in bytes.', [[{ node: me }, mem.heapTotal]]);
+    metric('nodejs_external_memory_bytes', 'gauge', 'Memory outside the V8 heap held by JavaScript objects (buffers) in bytes.', [[{ node: me }, mem.external]]);
     for (const [name, value] of Object.entries(this.opts.counters())) {
       metric(`parley_${name}_total`, 'counter', COUNTER_HELP[name] ?? name, [[{ node: me }, value]]);
     }

@@ -109,6 +109,38 @@ describe('rooms and the publish path', () => {
   });
 });
 
+describe('memory per connection', () => {
+  it('lets go of the HTTP request that opened a connection once the handshake is done; the socket keeps working, and a recovered one authenticates again', async () => {
+    const frank = await signUp({ email: 'frank@example.com', password: 'frank-password', name: 'Frank' });
+    const workspace = `workspace:${frank.workspace.id}`;
+    const socket = io(fx.url, { transports: ['websocket'], reconnectionDelay: 50, reconnectionDelayMax: 50, extraHeaders: { cookie: cookieOf(frank) } });
+    try {
+      await new Promise((r) => socket.once('connected', r));
+      const server = [...fx.realtime.io.of('/').sockets.values()].find((s) => s.data.principal.userId === frank.user.id)!;
+      expect(server.conn.request).toBeNull();
+      // What the handshake needed was copied before: the cookie is still in socket.handshake.
+      expect(server.handshake.headers.cookie).toContain('parley_session=');
+      const got = nextEvent(socket, 'workspace_updated', 2_000);
+      publish(workspace, 'workspace_updated', { workspaceId: frank.workspace.id, name: 'one', timestamp: new Date().toISOString() });
+      expect(await got).toMatchObject({ name: 'one' });
+
+      // A dropped connection comes back on a new engine connection: its own request authenticates it.
+      const back = new Promise<void>((resolve) => socket.io.once('reconnect', () => resolve()));
+      server.conn.close();
+      await back;
+      await vi.waitFor(() => expect(socket.connected).toBe(true));
+      expect(socket.recovered).toBe(true);
+      const again = [...fx.realtime.io.of('/').sockets.values()].find((s) => s.data.principal.userId === frank.user.id)!;
+      expect(again.conn.request).toBeNull();
+      const next = nextEvent(socket, 'workspace_updated', 2_000);
+      publish(workspace, 'workspace_updated', { workspaceId: frank.workspace.id, name: 'two', timestamp: new Date().toISOString() });
+      expect(await next).toMatchObject({ name: 'two' });
+    } finally {
+      socket.close();
+    }
+  });
+});
+
 describe('connection state recovery', () => {
   it('a recovered socket keeps only the rooms its principal may still be in (a membership ended while it was away)', async () => {
     const erin = await signUp({ email: 'erin@example.com', password: 'erin-password', name: 'Erin' });

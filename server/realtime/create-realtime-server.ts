@@ -83,6 +83,7 @@ export function createRealtimeServer(httpServer: HttpServer, opts: RealtimeOptio
   io.on('connection', (socket) => {
     // Ended without recovery: a replay of everything missed would overflow again, in a loop.
     limitBufferedBytes(socket.conn as unknown as EngineConnection, { stats: buffers, log: opts.log, disconnect: () => socket.disconnect(true) });
+    releaseHandshakeRequest(socket);
     const { principal } = socket.data;
     const workspaces = workspaceIds(principal);
     // A recovered connection gets back the rooms it had: keep only those this principal may
@@ -133,6 +134,18 @@ export function createRealtimeServer(httpServer: HttpServer, opts: RealtimeOptio
         io.close(() => resolve());
       }),
   };
+}
+
+/**
+ * Engine.IO keeps the HTTP request that opened a connection for the connection's whole life
+ * (with its parsed headers, URL and socket bookkeeping): a few KiB per client that nothing
+ * reads after the handshake — `socket.handshake` (headers, auth, address) was copied when the
+ * Socket.IO handshake was built, and the auth middleware has run by `connection`. A recovered
+ * connection arrives on a new engine connection with its own request. Socket.IO's
+ * memory-usage guide; measured in BENCHMARKS.md (sockets, before/after).
+ */
+export function releaseHandshakeRequest(socket: ParleySocket): void {
+  (socket.conn as unknown as { request: unknown }).request = null;
 }
 
 /**
