@@ -1,4 +1,4 @@
-import { and, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, getTableColumns, inArray, sql, type SQL, type Table } from 'drizzle-orm';
 import { getDb } from '@/lib/db';
 import { createGroupCommit, isStatementError, type GroupCommit } from '@/lib/db/group-commit';
 import { conversations, messages, type Conversation, type Message } from '@/lib/db/schema';
@@ -93,7 +93,12 @@ async function storeBatch(batch: Delivery[]): Promise<IngestedMessage[][]> {
     const seen = await tx
       .select({ botId: messages.botId, externalId: messages.externalId })
       .from(messages)
-      .where(and(inArray(messages.botId, unique(items.map((i) => i.bot.id))), inArray(messages.externalId, unique(items.map((i) => i.m.externalId)))));
+      .where(
+        and(
+          inArray(messages.botId, unique(items.map((i) => i.bot.id))),
+          sql`${messages.externalId} = any(${sql.param(unique(items.map((i) => i.m.externalId)))}::text[])`,
+        ),
+      );
     const known = new Set(seen.map((r) => key(r.botId, r.externalId ?? '')));
     const fresh = items.filter((i) => {
       const k = key(i.bot.id, i.m.externalId);
@@ -124,23 +129,25 @@ async function storeBatch(batch: Delivery[]): Promise<IngestedMessage[][]> {
       .returning({ id: conversations.id, botId: conversations.botId, contactPhone: conversations.contactPhone, created: sql<boolean>`(xmax = 0)` });
     const conv = new Map(convRows.map((r) => [key(r.botId, r.contactPhone), r]));
 
-    const inserted = await tx
-      .insert(messages)
-      .values(
-        fresh.map(({ bot, m }) => ({
-          conversationId: conv.get(key(bot.id, m.from))!.id,
-          botId: bot.id,
-          externalId: m.externalId,
-          direction: 'in' as const,
-          type: m.type.slice(0, 40) || 'text',
-          body: m.body.slice(0, MAX_BODY),
-          status: 'delivered' as const,
-          author: 'contact' as const,
-          sentAt: m.sentAt,
-        })),
-      )
-      .onConflictDoNothing({ target: [messages.botId, messages.externalId] })
-      .returning();
+    // unnest() takes one array per column: a handful of parameters whatever the batch size (a
+    // multi-row VALUES list costs drizzle and the server time per parameter). WITH ORDINALITY
+    // keeps arrival order, which `seq` follows.
+    const column = <T>(pick: (i: (typeof fresh)[number]) => T) => sql.param(fresh.map(pick));
+    const result = await tx.execute(sql`
+      insert into ${messages} (conversation_id, bot_id, external_id, direction, type, body, status, author, sent_at)
+      select u.conversation_id, u.bot_id, u.external_id, 'in', u.type, u.body, 'delivered', 'contact', u.sent_at
+      from unnest(
+        ${column(({ bot, m }) => conv.get(key(bot.id, m.from))!.id)}::uuid[],
+        ${column(({ bot }) => bot.id)}::uuid[],
+        ${column(({ m }) => m.externalId)}::text[],
+        ${column(({ m }) => m.type.slice(0, 40) || 'text')}::text[],
+        ${column(({ m }) => m.body.slice(0, MAX_BODY))}::text[],
+        ${column(({ m }) => m.sentAt.toISOString())}::timestamptz[]
+      ) with ordinality as u(conversation_id, bot_id, external_id, type, body, sent_at, n)
+      order by u.n
+      on conflict (bot_id, external_id) do nothing
+      returning *`);
+    const inserted = rowsOf(result).map((row) => fromRow<Message>(messages, row));
     const byId = new Map(inserted.map((m) => [key(m.botId, m.externalId ?? ''), m]));
 
     // Per conversation: how many arrived and which is now the last one.
@@ -187,6 +194,21 @@ async function storeBatch(batch: Delivery[]): Promise<IngestedMessage[][]> {
 }
 
 const key = (a: string, b: string) => `${a}\n${b}`;
+
+/** The rows of a raw `execute` (node-postgres and PGlite both answer `{ rows }`). */
+function rowsOf(result: unknown): Record<string, unknown>[] {
+  return (result as { rows: Record<string, unknown>[] }).rows;
+}
+
+/** A raw row (column names, driver values) as drizzle would have returned it for this table. */
+function fromRow<T>(table: Table, row: Record<string, unknown>): T {
+  const out: Record<string, unknown> = {};
+  for (const [prop, col] of Object.entries(getTableColumns(table))) {
+    const value = row[col.name];
+    out[prop] = value === null || value === undefined ? null : col.mapFromDriverValue(value);
+  }
+  return out as T;
+}
 const unique = (list: string[]) => [...new Set(list)];
 
 function dedupeBatch(list: readonly InboundInput[]): InboundInput[] {
