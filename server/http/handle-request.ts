@@ -4,8 +4,6 @@ import { toAppError } from '@/lib/errors';
 import { CLIENT_IP_HEADER } from '@/lib/http/client-ip';
 import { sendError } from './send-error';
 
-const WEBHOOK_PATH = '/api/whatsapp/webhook';
-
 type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
 /**
@@ -24,9 +22,6 @@ export function createRequestHandler(opts: {
     const started = performance.now();
     req.headers[CLIENT_IP_HEADER] = clientAddress(req, opts.trustProxy);
     const path = (req.url ?? '/').split('?')[0] ?? '/';
-    // Meta's webhook gets a few bytes back: gzip would cost a zlib stream per delivery (a
-    // profile of the ingest benchmark showed it) and save nothing.
-    if (path === WEBHOOK_PATH) delete req.headers['accept-encoding'];
     if (path.startsWith('/api/')) {
       res.once('finish', () => {
         opts.log.info({ method: req.method, path, status: res.statusCode, ms: Math.round(performance.now() - started) }, 'request');
