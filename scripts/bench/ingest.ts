@@ -4,6 +4,7 @@
 // webhook at increasing offered rates (open loop, bounded in-flight), measuring what was
 // persisted (200 answered), what reached the client, and the webhook → client latency.
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { Client, dialOk } from '@/test/http-client';
 import { FAKE_PHONE_NUMBER_ID, cloudTextMessage, signWebhook, startFakeGraph, wamid, webhookFor } from '@/test/fake-graph-server';
 import { startServer } from '@/test/spawn-server';
@@ -26,6 +27,12 @@ export interface IngestStep {
   latency: Stats;
   /** POST round trip (ms). */
   ack: Stats;
+  /**
+   * CPU the server process used for the step (user + system, ms per accepted message). Unlike
+   * msg/s this hardly depends on what else the machine is running; the database server's own
+   * CPU is not included.
+   */
+  serverCpuMsPerMessage?: number;
 }
 
 export interface IngestResult {
@@ -92,6 +99,7 @@ export async function ingestBench(opts: {
     const steps: IngestStep[] = [];
     let seq = 0;
     for (const rate of opts.rates) {
+      const cpuBefore = processCpuMs(server.proc.pid);
       const sentAt = new Map<string, number>();
       const acks: number[] = [];
       let accepted = 0;
@@ -136,6 +144,7 @@ export async function ingestBench(opts: {
       const latencies = [...sentAt.entries()].flatMap(([id, t]) => (arrived.has(id) ? [arrived.get(id)! - t] : []));
       const lastArrival = Math.max(start, ...[...sentAt.keys()].map((id) => arrived.get(id) ?? 0));
       const delivered = latencies.length;
+      const cpuAfter = processCpuMs(server.proc.pid);
       steps.push({
         offeredPerSec: rate,
         sent: sentAt.size,
@@ -147,6 +156,9 @@ export async function ingestBench(opts: {
         deliveredPerSec: Math.round(delivered / ((lastArrival - start) / 1000)),
         latency: stats(latencies.length ? latencies : [NaN]),
         ack: stats(acks.length ? acks : [NaN]),
+        ...(cpuBefore !== undefined && cpuAfter !== undefined && accepted > 0
+          ? { serverCpuMsPerMessage: Math.round(((cpuAfter - cpuBefore) / accepted) * 100) / 100 }
+          : {}),
       });
       console.log(`  ingest ${opts.db} @${rate}/s: ${JSON.stringify(steps.at(-1))}`);
       await sleep(500);
@@ -159,5 +171,18 @@ export async function ingestBench(opts: {
     await server.stop();
     await graph.close();
     await pg?.drop();
+  }
+}
+
+/** User + system CPU time of a process so far (ms), from /proc (Linux); undefined elsewhere. */
+function processCpuMs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name: utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return undefined;
   }
 }

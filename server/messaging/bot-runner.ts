@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { inArray, eq } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { getDb } from '@/lib/db';
 import { bots, conversations } from '@/lib/db/schema';
@@ -12,15 +12,30 @@ import { decideReplies } from '../bots/decide-replies';
 // Runs the bot engine on stored inbound messages: one conversation at a time, in arrival order,
 // so replies never interleave and a handoff stops the replies to the messages after it.
 
+interface ConversationState {
+  paused: boolean;
+  status: string;
+  settings: unknown;
+}
+
 export class BotRunner {
   private readonly lane = createKeyedQueue();
+  /** State reads asked for in the same turn of the event loop, answered by one query. */
+  private reads = new Map<string, { resolve(s: ConversationState | undefined): void; reject(err: unknown): void }[]>();
 
   constructor(private readonly opts: { log: Logger; now?: () => Date }) {}
 
   handle(items: readonly IngestedMessage[]): void {
+    // A batch's messages per conversation, in order: one state read for each conversation's run.
+    const byConversation = new Map<string, IngestedMessage[]>();
     for (const item of items) {
-      void this.lane(item.conversation.id, () => this.run(item)).catch((err: unknown) =>
-        this.opts.log.error({ err, conversationId: item.conversation.id }, 'bot engine failed on a message'),
+      const list = byConversation.get(item.conversation.id);
+      if (list) list.push(item);
+      else byConversation.set(item.conversation.id, [item]);
+    }
+    for (const [conversationId, list] of byConversation) {
+      void this.lane(conversationId, () => this.run(conversationId, list)).catch((err: unknown) =>
+        this.opts.log.error({ err, conversationId }, 'bot engine failed on a message'),
       );
     }
   }
@@ -30,31 +45,53 @@ export class BotRunner {
     return this.lane(conversationId, async () => {});
   }
 
-  private async run({ conversation, message, isFirstMessage }: IngestedMessage): Promise<void> {
-    const db = await getDb();
-    // Fresh state: an earlier message may have handed off, or an agent taken over meanwhile.
-    const [row] = await db
-      .select({ paused: conversations.botPaused, status: bots.status, settings: bots.settings })
-      .from(conversations)
-      .innerJoin(bots, eq(bots.id, conversations.botId))
-      .where(eq(conversations.id, conversation.id));
+  private async run(conversationId: string, list: readonly IngestedMessage[]): Promise<void> {
+    // Fresh state, read once this conversation's earlier work is done: an earlier message may
+    // have handed off, or an agent taken over meanwhile.
+    const row = await this.readState(conversationId);
     if (!row || row.paused || row.status !== 'CONNECTED') return;
+    const settings = readBotSettings(row.settings);
 
-    const decision = decideReplies({
-      settings: readBotSettings(row.settings),
-      text: message.body,
-      isFirstMessage,
-      now: this.opts.now?.() ?? new Date(),
+    for (const { conversation, message, isFirstMessage } of list) {
+      const decision = decideReplies({ settings, text: message.body, isFirstMessage, now: this.opts.now?.() ?? new Date() });
+      if (decision.regexTimedOut) {
+        this.opts.log.warn({ botId: conversation.botId }, 'an auto-reply pattern took too long and was skipped');
+      }
+      if (decision.handoff) {
+        // Paused from here on: the messages after it in this batch get no replies either.
+        await flagHandoff({ conversationId });
+        return;
+      }
+      for (const text of decision.replies) {
+        await insertOutboundMessage({ conversationId, text, author: 'bot' });
+      }
+    }
+  }
+
+  private readState(conversationId: string): Promise<ConversationState | undefined> {
+    return new Promise((resolve, reject) => {
+      if (this.reads.size === 0) setImmediate(() => void this.flushReads());
+      const waiting = this.reads.get(conversationId);
+      if (waiting) waiting.push({ resolve, reject });
+      else this.reads.set(conversationId, [{ resolve, reject }]);
     });
-    if (decision.regexTimedOut) {
-      this.opts.log.warn({ botId: conversation.botId }, 'an auto-reply pattern took too long and was skipped');
-    }
-    if (decision.handoff) {
-      await flagHandoff({ conversationId: conversation.id });
-      return;
-    }
-    for (const text of decision.replies) {
-      await insertOutboundMessage({ conversationId: conversation.id, text, author: 'bot' });
+  }
+
+  private async flushReads(): Promise<void> {
+    const batch = this.reads;
+    this.reads = new Map();
+    if (batch.size === 0) return;
+    try {
+      const db = await getDb();
+      const rows = await db
+        .select({ id: conversations.id, paused: conversations.botPaused, status: bots.status, settings: bots.settings })
+        .from(conversations)
+        .innerJoin(bots, eq(bots.id, conversations.botId))
+        .where(inArray(conversations.id, [...batch.keys()]));
+      const found = new Map(rows.map((r) => [r.id, r]));
+      for (const [id, waiting] of batch) for (const w of waiting) w.resolve(found.get(id));
+    } catch (err) {
+      for (const waiting of batch.values()) for (const w of waiting) w.reject(err);
     }
   }
 }

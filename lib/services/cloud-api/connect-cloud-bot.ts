@@ -11,6 +11,7 @@ import { toBotView, type BotView } from '@/lib/services/bots/to-bot-view';
 import type { CloudCredentialsInput } from '@/lib/validation/cloud-api';
 import { getCloudPhoneNumber, GraphError } from '@/lib/whatsapp/cloud-api/graph-client';
 import { hashVerifyToken } from '@/lib/whatsapp/cloud-api/verify-token';
+import { forgetCloudAccounts } from './find-cloud-accounts';
 import { publishCloudStatus } from './publish-cloud-status';
 
 const PHONE_IN_USE = 'This phone number ID is already connected to another bot.';
@@ -74,6 +75,8 @@ export async function connectCloudBot(opts: { principal: Principal; botId: strin
     if (isUniqueViolation(err, 'cloud_api_accounts_phone_number_id_key')) throw new AppError('conflict', PHONE_IN_USE);
     throw err;
   }
+  // The webhook routes by phone number id from a cache: a new number or app secret applies now.
+  forgetCloudAccounts();
 
   publishCloudStatus(updated);
   return toBotView(updated);

@@ -6,6 +6,7 @@ import { bots, cloudApiAccounts, sessionEvents } from '@/lib/db/schema';
 import { AppError } from '@/lib/errors';
 import { findBot } from '@/lib/services/bots/find-bot';
 import { toBotView, type BotView } from '@/lib/services/bots/to-bot-view';
+import { forgetCloudAccounts } from './find-cloud-accounts';
 import { publishCloudStatus } from './publish-cloud-status';
 
 /** Forgets a Cloud API bot's Meta credentials: webhooks for its number are ignored from now on. */
@@ -28,6 +29,8 @@ export async function disconnectCloudBot(opts: { principal: Principal; botId: st
     if (changed) await tx.insert(sessionEvents).values({ botId: bot.id, sessionId, status: 'DISCONNECTED', reason: 'user_logout' });
     return row;
   });
+  // Webhooks for the number are ignored from now on, not once the webhook's cache expires.
+  forgetCloudAccounts();
   publishCloudStatus(updated);
   return toBotView(updated);
 }
