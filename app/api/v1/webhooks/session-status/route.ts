@@ -1,6 +1,7 @@
 import { json, parseInput, withPublic } from '@/lib/api/with-route';
 import { env } from '@/lib/env';
 import { AppError } from '@/lib/errors';
+import { readBodyLimited } from '@/lib/http/read-body';
 import { applySessionWebhook } from '@/lib/services/whatsapp/apply-session-webhook';
 import { sessionStatusWebhookBody } from '@/lib/validation/webhook';
 import { SIGNATURE_HEADER, verifySignature } from '@/lib/webhooks/signature';
@@ -12,8 +13,8 @@ export const POST = withPublic({}, async ({ req, log }) => {
   const secret = env().WORKER_WEBHOOK_SECRET;
   if (!secret) throw new AppError('service_unavailable', 'The worker webhook is not configured (set WORKER_WEBHOOK_SECRET).');
 
-  const raw = await req.text();
-  if (Buffer.byteLength(raw) > MAX_BODY) throw new AppError('payload_too_large', 'Request body is too large.');
+  // Refused while streaming: a 10 MB body is never read whole (the limit is far above any report).
+  const raw = (await readBodyLimited(req, MAX_BODY)).toString('utf8');
   // The signature is checked over the exact bytes received, before anything is parsed.
   const check = verifySignature({ secret, header: req.headers.get(SIGNATURE_HEADER), rawBody: raw });
   if (!check.ok) {
