@@ -26,6 +26,7 @@ import { createRedisRateLimiter } from './cluster/redis-rate-limiter';
 import { RedisSseHub } from './cluster/redis-sse-hub';
 import { createResilientAdapter, type ResilientAdapter } from './cluster/socket-adapter';
 import { createRequestHandler } from './http/handle-request';
+import { securityHeaders } from './http/security-headers';
 import { createMessaging } from './messaging/create-messaging';
 import { createServerLogger } from './logger';
 import { createRealtimeServer } from './realtime/create-realtime-server';
@@ -85,7 +86,13 @@ async function main(): Promise<void> {
   let resolveSse!: (h: Handler) => void;
   const sseReady = new Promise<Handler>((resolve) => (resolveSse = resolve));
   const httpServer = createServer(
-    createRequestHandler({ ready, trustProxy: config.TRUST_PROXY, log, routes: { [SSE_PATH]: async (req, res) => (await sseReady)(req, res) } }),
+    createRequestHandler({
+      ready,
+      trustProxy: config.TRUST_PROXY,
+      log,
+      routes: { [SSE_PATH]: async (req, res) => (await sseReady)(req, res) },
+      headers: securityHeaders(config, dev),
+    }),
   );
   httpServer.keepAliveTimeout = 65_000;
 

@@ -17,10 +17,13 @@ export function createRequestHandler(opts: {
   log: Logger;
   /** Paths the custom server answers itself (the SSE stream), before Next.js. */
   routes?: Record<string, Handler>;
+  /** Set on every response (server/http/security-headers.ts). */
+  headers?: Record<string, string>;
 }) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const started = performance.now();
     req.headers[CLIENT_IP_HEADER] = clientAddress(req, opts.trustProxy);
+    for (const [name, value] of Object.entries(opts.headers ?? {})) res.setHeader(name, value);
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (path.startsWith('/api/')) {
       res.once('finish', () => {
