@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import { toAppError } from '@/lib/errors';
+import { AppError, toAppError } from '@/lib/errors';
 import { CLIENT_IP_HEADER } from '@/lib/http/client-ip';
 import { sendError } from './send-error';
 
@@ -31,13 +31,18 @@ export function createRequestHandler(opts: {
       });
     }
     try {
+      // Here, not in the route wrapper: Next.js drops a `__proto__` query key before any handler
+      // runs, so the request would otherwise be answered as if it had not been sent.
+      const polluting = path.startsWith('/api/') ? pollutingQueryKey(req.url ?? '') : undefined;
+      if (polluting) throw new AppError('bad_request', `The query parameter "${polluting}" is not allowed.`);
       const own = opts.routes?.[path];
       const handle = own ?? (await opts.ready);
       await handle(req, res);
     } catch (err) {
-      opts.log.error({ err, path }, 'unhandled request error');
       // Never the thrown error's own details: toAppError turns anything unknown into a generic 500.
-      sendError(res, toAppError(err));
+      const appErr = toAppError(err);
+      if (appErr.status >= 500) opts.log.error({ err, path }, 'unhandled request error');
+      sendError(res, appErr);
     }
   };
 }
@@ -49,4 +54,14 @@ function clientAddress(req: IncomingMessage, trustProxy: boolean): string {
     if (first) return first;
   }
   return req.socket.remoteAddress ?? 'unknown';
+}
+
+const POLLUTING_KEY = /(^|[[.])(__proto__|constructor|prototype)($|[[\].])/;
+
+/** A query key that names a prototype (`__proto__`, `a[constructor]`, `prototype.x`…), if any. */
+export function pollutingQueryKey(url: string): string | undefined {
+  const q = url.indexOf('?');
+  if (q < 0) return undefined;
+  for (const key of new URLSearchParams(url.slice(q + 1)).keys()) if (POLLUTING_KEY.test(key)) return key;
+  return undefined;
 }
