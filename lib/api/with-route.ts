@@ -142,6 +142,14 @@ async function readJson(req: Request, emptyOk: boolean): Promise<unknown> {
   if (type !== 'application/json' && !type.endsWith('+json')) {
     throw new AppError('unsupported_media_type', 'Send the body as JSON (Content-Type: application/json).');
   }
+  return parseJsonText(text);
+}
+
+/**
+ * JSON from a request, refused with 400 when it is not JSON, names a prototype anywhere
+ * (`__proto__`, `constructor`, `prototype`) or carries text PostgreSQL cannot store.
+ */
+export function parseJsonText(text: string): unknown {
   let forbidden: string | undefined;
   let unstorable = false;
   let parsed: unknown;

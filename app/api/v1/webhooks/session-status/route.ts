@@ -1,4 +1,4 @@
-import { json, parseInput, withPublic } from '@/lib/api/with-route';
+import { json, parseInput, parseJsonText, withPublic } from '@/lib/api/with-route';
 import { env } from '@/lib/env';
 import { AppError } from '@/lib/errors';
 import { readBodyLimited } from '@/lib/http/read-body';
@@ -22,13 +22,7 @@ export const POST = withPublic({}, async ({ req, log }) => {
     throw new AppError('unauthorized', check.reason === 'stale' ? 'Signature timestamp is outside the 5-minute window.' : 'Invalid signature.');
   }
 
-  let body: unknown;
-  try {
-    body = JSON.parse(raw);
-  } catch {
-    throw new AppError('invalid_json', 'Request body is not valid JSON.');
-  }
-  const payload = parseInput(sessionStatusWebhookBody, body);
+  const payload = parseInput(sessionStatusWebhookBody, parseJsonText(raw));
   const result = await applySessionWebhook({ deliveryId: check.signature, payload });
   return json({ ok: true, duplicate: result.duplicate, ...(result.snapshot ? { status: result.snapshot.status } : {}) });
 });
