@@ -39,6 +39,8 @@ interface RouteOptions<TBody, TQuery, TPrincipal> {
   emptyBodyOk?: boolean;
   query?: ZodType<TQuery>;
   rateLimit?: RouteRateLimit<TBody, TPrincipal>[];
+  /** A webhook authenticated by its own signature (no cookie): exempt from the Origin check. */
+  signed?: boolean;
 }
 
 type NextRouteContext = { params: Promise<Record<string, string | string[]>> };
@@ -82,7 +84,7 @@ function createRoute<TBody, TQuery, TParams, TPrincipal extends Principal | null
     const log = childLogger('api');
     const url = new URL(req.url);
     try {
-      checkOrigin(req);
+      if (!opts.signed) checkOrigin(req);
       const ip = clientIp(req);
       const principal = (await authenticateRequest(req)) as TPrincipal;
       if (requireSession && !principal) throw new AppError('unauthorized', 'Sign in to continue.');

@@ -9,7 +9,7 @@ import { SIGNATURE_HEADER, verifySignature } from '@/lib/webhooks/signature';
 const MAX_BODY = 16_000;
 
 /** Status reports from out-of-process session workers, HMAC-signed with WORKER_WEBHOOK_SECRET. */
-export const POST = withPublic({}, async ({ req, log }) => {
+export const POST = withPublic({ signed: true }, async ({ req, log }) => {
   const secret = env().WORKER_WEBHOOK_SECRET;
   if (!secret) throw new AppError('service_unavailable', 'The worker webhook is not configured (set WORKER_WEBHOOK_SECRET).');
 
