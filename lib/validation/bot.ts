@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from './zod';
 import { queryInt } from './query-int';
 import { botSettings } from './bot-settings';
 

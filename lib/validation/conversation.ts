@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from './zod';
 import { queryInt } from './query-int';
 
 export const conversationIdParam = z.uuid('Conversation not found.');

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from './zod';
 
 /**
  * A whole number from a query string: digits only. z.coerce.number() also took "0x10", "1e2",
