@@ -165,6 +165,25 @@ describe.runIf(postgres)('bad input against a running server', () => {
     await expectHealthy(w.url);
   });
 
+  it('a signed Cloud API delivery with NUL in its text is stored once without it, not refused on every retry', async () => {
+    // Meta's bytes are signed and may carry any text; PostgreSQL cannot store NUL. Refusing (503)
+    // would have Meta retry the delivery for days and the message never arrive.
+    const id = wamid();
+    const raw = JSON.stringify(webhookFor(A_CLOUD_PHONE_ID, cloudTextMessage({ from: '15550007777', name: 'Nul\u0000Name', text: 'before\u0000after', id })));
+    const before = dataRows(await w.counts());
+    const res = await fetch(`${w.url}/api/whatsapp/webhook`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-hub-signature-256': signWebhook(w.metaSecretA, raw) },
+      body: raw,
+    });
+    expect({ status: res.status, body: await res.json() }).toMatchObject({ status: 200, body: { received: 1 } });
+    const [row] = await w.query<{ body: string }>('select body from messages where external_id = $1', [id]);
+    expect(row?.body).toBe('beforeafter');
+    const after = dataRows(await w.counts());
+    expect(after.messages).toBe(before.messages! + 1);
+    await expectHealthy(w.url);
+  });
+
   it('SSE: junk query params → 4xx with an error body, no stream', async () => {
     const base = `${w.url}/api/v1/whatsapp/connection-events`;
     const queries = ['', 'botId=', 'botId=not-a-uuid', 'botId=%00', `botId=${'x'.repeat(5000)}`, 'botId=__proto__', '__proto__=1', 'botId[]=1', 'botId=00000000-0000-4000-8000-000000000000', `botId=${w.linkedBot.id}%00`];
