@@ -20,6 +20,8 @@ test('no CSP violation across sign-up, dashboard, wizard with a live QR, inbox a
     document.addEventListener('securitypolicyviolation', (e) => console.error(`Content Security Policy violation: ${e.violatedDirective} ${e.blockedURI}`));
   });
   const first = await page.goto('/sign-up');
+  // The strict policy is the one in force: scripts need this response's nonce.
+  expect(first?.headers()['content-security-policy']).toMatch(/script-src 'self' 'nonce-[^']+' 'strict-dynamic'/);
   expect(first?.headers()['content-security-policy']).toContain("frame-ancestors 'none'");
   await signUpPage.signUp(newUser);
   await dashboard.expectEmpty();
@@ -34,5 +36,7 @@ test('no CSP violation across sign-up, dashboard, wizard with a live QR, inbox a
   await new InboxPage(page).goto();
   await page.goto('/settings');
   await shell.expectLive();
+  await page.goto('/no-such-page');
+  await expect(page.getByRole('heading')).toBeVisible();
   expect(violations).toEqual([]);
 });

@@ -244,7 +244,10 @@ describe.runIf(postgres)('signatures, tokens, rate limits and headers', () => {
         what,
         csp: ["default-src 'self'", "frame-ancestors 'none'", "base-uri 'self'", "form-action 'self'", "object-src 'none'"],
       });
-      expect(csp).not.toMatch(/script-src[^;]*(\*|https:(?!\/\/)|'unsafe-eval')/);
+      const script = csp.split('; ').find((d) => d.startsWith('script-src ')) ?? '';
+      expect({ what, loose: /\*|https:(?!\/\/)|'unsafe-eval'|'unsafe-inline'/.test(script) }).toEqual({ what, loose: false });
+      // Rendered pages: only scripts with this response's nonce run (and what they load).
+      if (what === 'page /sign-in') expect(script).toMatch(/^script-src 'self' 'nonce-[A-Za-z0-9+/=]{20,}' 'strict-dynamic'/);
       expect({
         what,
         xfo: res.headers.get('x-frame-options'),
@@ -252,6 +255,17 @@ describe.runIf(postgres)('signatures, tokens, rate limits and headers', () => {
         referrer: res.headers.get('referrer-policy'),
       }).toEqual({ what, xfo: 'DENY', nosniff: 'nosniff', referrer: 'strict-origin-when-cross-origin' });
     }
+    // A fresh nonce per page, on every script Next.js renders — a client cannot pick it.
+    const pages = await Promise.all([1, 2].map(() => fetch(`${w.url}/sign-in`, { headers: { 'content-security-policy': "script-src 'nonce-chosen'" } })));
+    const nonces = pages.map((p) => /'nonce-([^']+)'/.exec(p.headers.get('content-security-policy') ?? '')?.[1]);
+    expect(nonces[0]).not.toBe(nonces[1]);
+    expect(nonces).not.toContain('chosen');
+    const html = await pages[0]!.text();
+    await pages[1]!.arrayBuffer();
+    const scripts = [...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
+    expect(scripts.length).toBeGreaterThan(0);
+    expect(scripts.filter((tag) => !tag.includes(`nonce="${nonces[0]}"`))).toEqual([]);
+
     const signIn = await fetch(`${w.url}/api/v1/auth/sign-in`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

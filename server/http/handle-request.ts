@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { AppError, toAppError } from '@/lib/errors';
@@ -17,14 +18,22 @@ export function createRequestHandler(opts: {
   log: Logger;
   /** Paths the custom server answers itself (the SSE stream), before Next.js. */
   routes?: Record<string, Handler>;
-  /** Set on every response (server/http/security-headers.ts). */
-  headers?: Record<string, string>;
+  /** Set on every response (server/http/security-headers.ts); pages get a script nonce. */
+  headers?: (nonce?: string) => Record<string, string>;
 }) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const started = performance.now();
     req.headers[CLIENT_IP_HEADER] = clientAddress(req, opts.trustProxy);
-    for (const [name, value] of Object.entries(opts.headers ?? {})) res.setHeader(name, value);
     const path = (req.url ?? '/').split('?')[0] ?? '/';
+    // Next.js reads a page's script nonce from the request's CSP header: only this server sets it.
+    delete req.headers['content-security-policy'];
+    delete req.headers['content-security-policy-report-only'];
+    if (opts.headers) {
+      const nonce = isPage(path) ? randomBytes(16).toString('base64') : undefined;
+      const headers = opts.headers(nonce);
+      if (nonce) req.headers['content-security-policy'] = headers['Content-Security-Policy'];
+      for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+    }
     if (path.startsWith('/api/')) {
       res.once('finish', () => {
         opts.log.info({ method: req.method, path, status: res.statusCode, ms: Math.round(performance.now() - started) }, 'request');
@@ -64,4 +73,9 @@ export function pollutingQueryKey(url: string): string | undefined {
   if (q < 0) return undefined;
   for (const key of new URLSearchParams(url.slice(q + 1)).keys()) if (POLLUTING_KEY.test(key)) return key;
   return undefined;
+}
+
+/** A request Next.js answers with HTML (not the API, its assets or Socket.IO). */
+function isPage(path: string): boolean {
+  return !path.startsWith('/api/') && !path.startsWith('/_next/') && !path.startsWith('/socket.io/') && !/\.[a-z0-9]+$/i.test(path);
 }

@@ -2,12 +2,16 @@ import { clerkFrontendApi, type Env } from '@/lib/env';
 
 // Security headers for every response the server sends — pages, route handlers, the SSE stream
 // and the custom server's own errors — set here at request time rather than in next.config.mjs,
-// whose headers() is frozen into the build: the same build serves any AUTH_PROVIDER, and the
-// sign-in SDKs need their own origins in the policy.
+// whose headers() is frozen into the build: the same build serves any AUTH_PROVIDER, and pages
+// get a fresh script nonce per request.
 
-/** The Content-Security-Policy for this configuration. */
-export function contentSecurityPolicy(config: Env, dev: boolean): string {
-  const script = ["'self'", "'unsafe-inline'"]; // Next's inline bootstrap scripts carry no nonce
+/**
+ * The Content-Security-Policy for this configuration. With a nonce (pages): only scripts carrying
+ * it run, and what they load ('strict-dynamic'): Next.js puts the nonce on its own scripts when it
+ * finds it in the request's CSP header. Without one (API, SSE, errors): scripts from Parley only.
+ */
+export function contentSecurityPolicy(config: Env, dev: boolean, nonce?: string): string {
+  const script = nonce ? ["'self'", `'nonce-${nonce}'`, "'strict-dynamic'"] : ["'self'"];
   const connect = ["'self'", 'ws:', 'wss:'];
   const frame: string[] = [];
   if (dev) script.push("'unsafe-eval'"); // React's dev tooling and HMR evaluate code
@@ -41,13 +45,15 @@ export function contentSecurityPolicy(config: Env, dev: boolean): string {
   ].join('; ');
 }
 
-export function securityHeaders(config: Env, dev: boolean): Record<string, string> {
-  return {
-    'Content-Security-Policy': contentSecurityPolicy(config, dev),
+/** The headers for one response; `nonce` for pages (see contentSecurityPolicy). */
+export function securityHeaders(config: Env, dev: boolean): (nonce?: string) => Record<string, string> {
+  const fixed = {
     // Nothing in Parley is meant to be embedded (frame-ancestors above; this for old browsers).
     'X-Frame-Options': 'DENY',
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'strict-origin-when-cross-origin',
     'Permissions-Policy': 'camera=(), microphone=(), geolocation=()',
   };
+  const withoutNonce = contentSecurityPolicy(config, dev);
+  return (nonce) => ({ 'Content-Security-Policy': nonce ? contentSecurityPolicy(config, dev, nonce) : withoutNonce, ...fixed });
 }
