@@ -75,6 +75,8 @@ const envShape = z.object({
   INVITE_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(7),
   /** Sign-ups per client address per 10 minutes (a team onboarding behind one NAT may need more). */
   SIGN_UP_PER_IP_LIMIT: z.coerce.number().int().min(1).max(100_000).default(20),
+  /** Client→server Socket.IO events one connection may send per 10 s; past it each gets a rate_limited ack. */
+  SOCKET_EVENTS_PER_10S: z.coerce.number().int().min(1).max(100_000).default(30),
 
   // Several nodes (README "Running several nodes"). Unset REDIS_URL = one node, nothing shared.
   REDIS_URL: z

@@ -1,9 +1,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import nextEnv from '@next/env';
-import next, { type NextConfig } from 'next';
+import next from 'next';
 import * as cloudWebhook from '@/app/api/whatsapp/webhook/route';
 import { authenticate } from '@/lib/auth/authenticate';
 import { authProvider } from '@/lib/auth/provider';
@@ -28,6 +28,7 @@ import { RedisSseHub } from './cluster/redis-sse-hub';
 import { createResilientAdapter, type ResilientAdapter } from './cluster/socket-adapter';
 import { createRequestHandler } from './http/handle-request';
 import { bridgeRoute } from './http/route-bridge';
+import { securityHeaders } from './http/security-headers';
 import { createMessaging } from './messaging/create-messaging';
 import { createServerLogger } from './logger';
 import { createRealtimeServer } from './realtime/create-realtime-server';
@@ -87,13 +88,15 @@ async function main(): Promise<void> {
   let resolveSse!: (h: Handler) => void;
   const sseReady = new Promise<Handler>((resolve) => (resolveSse = resolve));
   // Meta's webhook skips Next.js's request pipeline: ingest throughput (BENCHMARKS.md, issue 7).
-  const webhook = bridgeRoute({ module: cloudWebhook, fallback: () => ready, maxBody: 1024 * 1024, headers: configuredHeaders });
+  const webhook = bridgeRoute({ module: cloudWebhook, fallback: () => ready, maxBody: 1024 * 1024 });
+  // Its security headers come from the request handler below, which sets them on every response.
   const httpServer = createServer(
     createRequestHandler({
       ready,
       trustProxy: config.TRUST_PROXY,
       log,
       routes: { [SSE_PATH]: async (req, res) => (await sseReady)(req, res), [CLOUD_WEBHOOK_PATH]: webhook },
+      headers: securityHeaders(config, dev),
     }),
   );
   httpServer.keepAliveTimeout = 65_000;
@@ -298,15 +301,3 @@ main().catch((err: unknown) => {
 
 const CLOUD_WEBHOOK_PATH = '/api/whatsapp/webhook';
 
-let everyResponseHeaders: Promise<[string, string][]> | undefined;
-
-/** The headers next.config.mjs gives every response (security headers), for routes served without Next.js. */
-function configuredHeaders(): Promise<[string, string][]> {
-  everyResponseHeaders ??= (async () => {
-    const file = path.join(ROOT, 'next.config.mjs');
-    const { default: config } = (await import(pathToFileURL(file).href)) as { default: NextConfig };
-    const rules = (await config.headers?.()) ?? [];
-    return rules.filter((r) => r.source === '/:path*').flatMap((r) => r.headers.map((h): [string, string] => [h.key, h.value]));
-  })();
-  return everyResponseHeaders;
-}

@@ -1,16 +1,21 @@
 import type { Logger } from 'pino';
 import type { ZodType } from 'zod';
 import { READ_AT_HEADER } from '@/lib/api/read-at';
-import { authenticateRequest } from '@/lib/auth/authenticate';
+import { authenticateRequest, bearerToken } from '@/lib/auth/authenticate';
 import type { Principal } from '@/lib/auth/principal';
 import { env } from '@/lib/env';
 import { AppError, errorBody, toAppError } from '@/lib/errors';
 import { clientIp } from '@/lib/http/client-ip';
+import { readBodyLimited } from '@/lib/http/read-body';
 import { childLogger } from '@/lib/logger';
 import { rateLimiter, type RateLimitRule } from '@/lib/rate-limit/rate-limiter';
 
 const MAX_JSON_BODY_BYTES = 1_000_000;
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** Keys that mean prototype pollution in any JS consumer: refused outright, not silently stripped. */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+/** NUL (PostgreSQL text cannot hold it) and unpaired UTF-16 surrogates (not text in any encoding). */
+const UNSTORABLE_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 export interface RouteContext<TBody, TQuery, TParams, TPrincipal> {
   req: Request;
@@ -34,6 +39,8 @@ interface RouteOptions<TBody, TQuery, TPrincipal> {
   emptyBodyOk?: boolean;
   query?: ZodType<TQuery>;
   rateLimit?: RouteRateLimit<TBody, TPrincipal>[];
+  /** A webhook authenticated by its own signature (no cookie): exempt from the Origin check. */
+  signed?: boolean;
 }
 
 type NextRouteContext = { params: Promise<Record<string, string | string[]>> };
@@ -77,12 +84,12 @@ function createRoute<TBody, TQuery, TParams, TPrincipal extends Principal | null
     const log = childLogger('api');
     const url = new URL(req.url);
     try {
-      checkOrigin(req);
+      if (!opts.signed) checkOrigin(req);
       const ip = clientIp(req);
       const principal = (await authenticateRequest(req)) as TPrincipal;
       if (requireSession && !principal) throw new AppError('unauthorized', 'Sign in to continue.');
 
-      const query = opts.query ? parseInput(opts.query, Object.fromEntries(url.searchParams)) : (undefined as TQuery);
+      const query = opts.query ? parseInput(opts.query, queryObject(url.searchParams)) : (undefined as TQuery);
       const body = opts.body ? parseInput(opts.body, await readJson(req, opts.emptyBodyOk ?? false)) : (undefined as TBody);
 
       for (const limit of opts.rateLimit ?? []) {
@@ -127,20 +134,50 @@ export function parseInput<T>(schema: ZodType<T>, input: unknown): T {
 }
 
 async function readJson(req: Request, emptyOk: boolean): Promise<unknown> {
-  const declared = Number(req.headers.get('content-length') ?? '0');
-  if (declared > MAX_JSON_BODY_BYTES) throw new AppError('payload_too_large', 'Request body is too large.');
-  const text = await req.text();
-  if (Buffer.byteLength(text) > MAX_JSON_BODY_BYTES) throw new AppError('payload_too_large', 'Request body is too large.');
+  const text = (await readBodyLimited(req, MAX_JSON_BODY_BYTES)).toString('utf8');
   if (text.trim() === '') {
     if (emptyOk) return {};
     throw new AppError('invalid_json', 'Request body must be JSON.');
   }
+  // A form or text/plain body is what a cross-site <form> can send without a preflight: JSON only.
+  const type = (req.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== 'application/json' && !type.endsWith('+json')) {
+    throw new AppError('unsupported_media_type', 'Send the body as JSON (Content-Type: application/json).');
+  }
+  return parseJsonText(text);
+}
+
+/**
+ * JSON from a request, refused with 400 when it is not JSON, names a prototype anywhere
+ * (`__proto__`, `constructor`, `prototype`) or carries text PostgreSQL cannot store.
+ */
+export function parseJsonText(text: string): unknown {
+  let forbidden: string | undefined;
+  let unstorable = false;
+  let parsed: unknown;
   try {
-    // JSON.parse never assigns through __proto__ (it becomes an own key, which zod then strips).
-    return JSON.parse(text);
+    parsed = JSON.parse(text, function (key, value: unknown) {
+      if (FORBIDDEN_KEYS.has(key)) forbidden ??= key;
+      if (UNSTORABLE_TEXT.test(key) || (typeof value === 'string' && UNSTORABLE_TEXT.test(value))) unstorable = true;
+      return value;
+    });
   } catch {
     throw new AppError('invalid_json', 'Request body is not valid JSON.');
   }
+  if (forbidden) throw new AppError('bad_request', `The key "${forbidden}" is not allowed in a request body.`);
+  if (unstorable) throw new AppError('bad_request', 'Text must not contain NUL characters or unpaired surrogates.');
+  return parsed;
+}
+
+/** Query parameters as an object; prototype-pollution names are refused like in bodies. */
+function queryObject(params: URLSearchParams): Record<string, string> {
+  for (const [key, value] of params) {
+    if (FORBIDDEN_KEYS.has(key)) throw new AppError('bad_request', `The query parameter "${key}" is not allowed.`);
+    if (UNSTORABLE_TEXT.test(key) || UNSTORABLE_TEXT.test(value)) {
+      throw new AppError('bad_request', 'Query parameters must not contain NUL characters or unpaired surrogates.');
+    }
+  }
+  return Object.fromEntries(params);
 }
 
 /**
@@ -149,6 +186,9 @@ async function readJson(req: Request, emptyOk: boolean): Promise<unknown> {
  */
 function checkOrigin(req: Request): void {
   if (SAFE_METHODS.has(req.method)) return;
+  // A bearer token is never sent by a browser on its own (and then the cookie is not used), so a
+  // script or integration calling with one may come from anywhere.
+  if (bearerToken(req.headers.get('authorization'))) return;
   if (req.headers.get('sec-fetch-site') === 'cross-site') throw forbiddenOrigin();
   const origin = req.headers.get('origin');
   if (!origin) return;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from './zod';
 
 // Shared by the route handlers and the browser forms, so both say the same thing.
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from './zod';
 
 // What a bot does on its own (the wizard's behaviour step; the bot engine issue runs it).
 // Every field has a default, so `{}` is a valid, quiet bot: no welcome, no rules, no away message.

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import { z } from './zod';
+import { queryInt } from './query-int';
 import { botSettings } from './bot-settings';
 
 export const botIdParam = z.uuid('Bot not found.');
@@ -52,7 +53,7 @@ export const botIdPayload = z.object({ botId: botIdParam });
 export const connectPayload = z.intersection(botIdPayload, connectBotBody);
 
 export const sessionEventsQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(50),
+  limit: queryInt('Limit must be a whole number from 1 to 100.', { min: 1, max: 100 }).default(50),
   /** Cursor: events older than this id. */
-  before: z.coerce.number().int().positive().optional(),
+  before: queryInt('before must be an event id.', { min: 1 }).optional(),
 });

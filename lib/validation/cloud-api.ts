@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from './zod';
 
 const field = (label: string, min: number, max: number) =>
   z

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import { z } from './zod';
+import { queryInt } from './query-int';
 
 export const conversationIdParam = z.uuid('Conversation not found.');
 export const messageIdParam = z.uuid('Message not found.');
@@ -11,13 +12,13 @@ export const listConversationsQuery = z.object({
   assignee: z.enum(['me', 'unassigned', 'all'], { error: "Assignee must be 'me', 'unassigned' or 'all'." }).default('all'),
   q: z.string().trim().max(100, 'Search must be at most 100 characters.').optional(),
   cursor: z.string().max(200).optional(),
-  limit: z.coerce.number({ error: 'Limit must be a number.' }).int().min(1).max(100).default(30),
+  limit: queryInt('Limit must be a whole number from 1 to 100.', { min: 1, max: 100 }).default(30),
 });
 export type ListConversationsQuery = z.infer<typeof listConversationsQuery>;
 
 export const listMessagesQuery = z.object({
-  before: z.coerce.number({ error: 'before must be a message sequence number.' }).int().positive().optional(),
-  limit: z.coerce.number({ error: 'Limit must be a number.' }).int().min(1).max(200).default(50),
+  before: queryInt('before must be a message sequence number.', { min: 1 }).optional(),
+  limit: queryInt('Limit must be a whole number from 1 to 200.', { min: 1, max: 200 }).default(50),
 });
 export type ListMessagesQuery = z.infer<typeof listMessagesQuery>;
 

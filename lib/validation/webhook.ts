@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from './zod';
 import { phoneNumber } from './bot';
 
 export const sessionStatusWebhookBody = z.object({

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { ZodType } from 'zod';
+import { env } from '@/lib/env';
 import { toAppError } from '@/lib/errors';
 import type { Ack, ClientToServerEvents } from '@/lib/realtime/events';
 import type { ParleySocket } from './create-realtime-server';
@@ -9,7 +10,6 @@ import type { ParleySocket } from './create-realtime-server';
 // malformed input gets an error ack instead of crashing anything.
 
 const WINDOW_MS = 10_000;
-const MAX_EVENTS_PER_WINDOW = 30;
 
 export type SocketHandlerRegistrar = <E extends keyof ClientToServerEvents, I, R>(
   event: E,
@@ -18,6 +18,8 @@ export type SocketHandlerRegistrar = <E extends keyof ClientToServerEvents, I, R
 ) => void;
 
 export function createSocketHandlerRegistrar(socket: ParleySocket, log: Logger): SocketHandlerRegistrar {
+  // Per connection, so one flooding tab cannot starve anyone else's (SOCKET_EVENTS_PER_10S).
+  const maxPerWindow = env().SOCKET_EVENTS_PER_10S;
   let windowStart = Date.now();
   let count = 0;
   const allow = () => {
@@ -26,7 +28,7 @@ export function createSocketHandlerRegistrar(socket: ParleySocket, log: Logger):
       windowStart = now;
       count = 0;
     }
-    return ++count <= MAX_EVENTS_PER_WINDOW;
+    return ++count <= maxPerWindow;
   };
 
   return (event, schema, run) => {

@@ -32,6 +32,19 @@ describe('normalizeCloudWebhook', () => {
     });
   });
 
+  it('drops NUL and unpaired surrogates from text and names, which PostgreSQL cannot store', () => {
+    const payload = envelope({
+      value: {
+        messaging_product: 'whatsapp',
+        metadata,
+        contacts: [{ profile: { name: 'Ker\u0000ry' }, wa_id: '16315551181' }],
+        messages: [{ from: '16315551181', id: 'wamid.nul', timestamp: '1504902988', type: 'text', text: { body: 'a\u0000b\ud800c 🦜' } }],
+      },
+      field: 'messages',
+    });
+    expect(normalizeCloudWebhook(payload).get(PHONE_ID)!.messages[0]).toMatchObject({ contactName: 'Kerry', body: 'abc 🦜' });
+  });
+
   it('uses a media caption as the body and keeps the type', () => {
     const payload = envelope({
       value: {

@@ -44,7 +44,12 @@ export interface CloudBatch {
   statuses: CloudStatus[];
 }
 
-const text = z.string().optional().catch(undefined);
+/**
+ * Text as PostgreSQL can store it: NUL (and unpaired surrogates) dropped. Meta signs whatever a
+ * contact sent; refusing it (503) would have Meta retry the delivery for days and lose it anyway.
+ */
+const storable = (s: string) => s.replace(/\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '');
+const text = z.string().transform(storable).optional().catch(undefined);
 
 const changeValue = z.looseObject({
   metadata: z.looseObject({ phone_number_id: z.union([z.string(), z.number()]).transform(String) }),

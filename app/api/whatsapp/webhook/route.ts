@@ -33,7 +33,7 @@ export const GET = withPublic({ rateLimit: [{ rule: VERIFY_PER_IP, key: ({ ip })
  * A delivery: messages, statuses and contacts. Answers 200 only once everything for a known bot
  * is stored; a storage failure answers 503 so Meta delivers it again (storing is idempotent).
  */
-export const POST = withPublic({}, async ({ req, log }) => {
+export const POST = withPublic({ signed: true }, async ({ req, log }) => {
   const raw = await readRawBody(req);
 
   let parsed: unknown;

@@ -1,6 +1,7 @@
-import { json, parseInput, withPublic } from '@/lib/api/with-route';
+import { json, parseInput, parseJsonText, withPublic } from '@/lib/api/with-route';
 import { env } from '@/lib/env';
 import { AppError } from '@/lib/errors';
+import { readBodyLimited } from '@/lib/http/read-body';
 import { applySessionWebhook } from '@/lib/services/whatsapp/apply-session-webhook';
 import { sessionStatusWebhookBody } from '@/lib/validation/webhook';
 import { SIGNATURE_HEADER, verifySignature } from '@/lib/webhooks/signature';
@@ -8,12 +9,12 @@ import { SIGNATURE_HEADER, verifySignature } from '@/lib/webhooks/signature';
 const MAX_BODY = 16_000;
 
 /** Status reports from out-of-process session workers, HMAC-signed with WORKER_WEBHOOK_SECRET. */
-export const POST = withPublic({}, async ({ req, log }) => {
+export const POST = withPublic({ signed: true }, async ({ req, log }) => {
   const secret = env().WORKER_WEBHOOK_SECRET;
   if (!secret) throw new AppError('service_unavailable', 'The worker webhook is not configured (set WORKER_WEBHOOK_SECRET).');
 
-  const raw = await req.text();
-  if (Buffer.byteLength(raw) > MAX_BODY) throw new AppError('payload_too_large', 'Request body is too large.');
+  // Refused while streaming: a 10 MB body is never read whole (the limit is far above any report).
+  const raw = (await readBodyLimited(req, MAX_BODY)).toString('utf8');
   // The signature is checked over the exact bytes received, before anything is parsed.
   const check = verifySignature({ secret, header: req.headers.get(SIGNATURE_HEADER), rawBody: raw });
   if (!check.ok) {
@@ -21,13 +22,7 @@ export const POST = withPublic({}, async ({ req, log }) => {
     throw new AppError('unauthorized', check.reason === 'stale' ? 'Signature timestamp is outside the 5-minute window.' : 'Invalid signature.');
   }
 
-  let body: unknown;
-  try {
-    body = JSON.parse(raw);
-  } catch {
-    throw new AppError('invalid_json', 'Request body is not valid JSON.');
-  }
-  const payload = parseInput(sessionStatusWebhookBody, body);
+  const payload = parseInput(sessionStatusWebhookBody, parseJsonText(raw));
   const result = await applySessionWebhook({ deliveryId: check.signature, payload });
   return json({ ok: true, duplicate: result.duplicate, ...(result.snapshot ? { status: result.snapshot.status } : {}) });
 });
