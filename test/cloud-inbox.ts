@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll } from 'vitest';
 import { FAKE_PHONE_NUMBER_ID, signWebhook, startFakeGraph, webhookFor, type CloudWebhookEvent, type FakeGraph } from './fake-graph-server';
 import { Client, signUpAccount, type Account } from './http-client';
+import type { InboxAgent } from './inbox-agent';
 import { startServer, type RunningServer, type StartOptions } from './spawn-server';
+import { createPostgresDatabase, type TestDatabase } from './test-db';
 
 // A production server with one Cloud API bot linked through the real credentials endpoint (the
 // Graph API faked on loopback), and a signed-webhook poster: inbound traffic exactly as Meta
@@ -86,3 +89,33 @@ export async function joinAsAgent(base: string, owner: Account, email: string): 
 }
 
 export { Client };
+
+/**
+ * For a describe block: a Cloud API inbox on a PostgreSQL database of its own (so the test can
+ * compare every agent with the database), its agents closed and the database dropped afterwards.
+ */
+export function useCloudInboxOnPostgres(): { readonly inbox: CloudInbox; readonly databaseUrl: string; readonly agents: InboxAgent[] } {
+  let database: TestDatabase | undefined;
+  let inbox: CloudInbox | undefined;
+  const agents: InboxAgent[] = [];
+  beforeAll(async () => {
+    database = await createPostgresDatabase();
+    inbox = await startCloudInbox({ env: { DATABASE_URL: database.url } });
+  });
+  afterAll(async () => {
+    for (const a of agents) a.close();
+    await inbox?.close();
+    await database?.drop();
+  });
+  return {
+    get inbox() {
+      if (!inbox) throw new Error('the inbox starts in beforeAll');
+      return inbox;
+    },
+    get databaseUrl() {
+      if (!database) throw new Error('the database is created in beforeAll');
+      return database.url;
+    },
+    agents,
+  };
+}

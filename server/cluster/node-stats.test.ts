@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { NodeStats } from './node-stats';
+import { parseMetrics } from '@/test/cluster';
 
 function singleNode(): NodeStats {
   return new NodeStats({
@@ -14,20 +15,10 @@ function singleNode(): NodeStats {
   });
 }
 
-function parse(text: string): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    if (!line || line.startsWith('#')) continue;
-    const i = line.lastIndexOf(' ');
-    out.set(line.slice(0, i), Number(line.slice(i + 1)));
-  }
-  return out;
-}
-
 describe('NodeStats.prometheus', () => {
   it("reports this process's resident memory and heap (the benchmarks read memory per connection from here)", async () => {
     const before = process.memoryUsage();
-    const m = parse(await singleNode().prometheus());
+    const m = parseMetrics(await singleNode().prometheus());
     const rss = m.get('process_resident_memory_bytes{node="node-a"}');
     const heapUsed = m.get('nodejs_heap_size_used_bytes{node="node-a"}');
     const heapTotal = m.get('nodejs_heap_size_total_bytes{node="node-a"}');

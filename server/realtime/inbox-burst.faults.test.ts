@@ -1,10 +1,10 @@
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { joinAsAgent, startCloudInbox, type CloudInbox } from '@/test/cloud-inbox';
+import { describe, expect, it } from 'vitest';
+import { joinAsAgent, useCloudInboxOnPostgres } from '@/test/cloud-inbox';
 import { cloudTextMessage, wamid, type CloudWebhookEvent } from '@/test/fake-graph-server';
 import { scaled } from '@/test/faults-scale';
 import { databaseView, differences, InboxAgent } from '@/test/inbox-agent';
-import { createPostgresDatabase, shouldRunPostgres, type TestDatabase } from '@/test/test-db';
+import { shouldRunPostgres } from '@/test/test-db';
 
 // Issue 9, "Burst": 10,000 inbound messages (short form: 1,000) across 50 conversations in 10 s,
 // delivered as Meta does (signed webhooks, several messages per delivery, some delivered twice,
@@ -23,25 +23,14 @@ const contact = (i: number) => `1555400${String(i).padStart(4, '0')}`;
 const runPostgres = await shouldRunPostgres();
 
 describe.skipIf(!runPostgres)('burst', () => {
-  let database: TestDatabase;
-  let inbox: CloudInbox;
-  const agents: InboxAgent[] = [];
-
-  beforeAll(async () => {
-    database = await createPostgresDatabase();
-    inbox = await startCloudInbox({ env: { DATABASE_URL: database.url } });
-  });
-  afterAll(async () => {
-    for (const a of agents) a.close();
-    await inbox?.close();
-    await database?.drop();
-  });
+  const ctx = useCloudInboxOnPostgres();
+  const agents = ctx.agents;
 
   /** Meta's behaviour: a refused delivery comes again, with the same message ids. */
   async function deliverUntilStored(events: CloudWebhookEvent[]): Promise<{ refused: number }> {
     let refused = 0;
     for (let attempt = 0; attempt < 20; attempt++) {
-      const status = await inbox.deliver(events);
+      const status = await ctx.inbox.deliver(events);
       if (status === 200) return { refused };
       refused++;
       await sleep(250 * (attempt + 1));
@@ -52,14 +41,14 @@ describe.skipIf(!runPostgres)('burst', () => {
   it(`stores ${MESSAGES} messages across ${CONVERSATIONS} conversations exactly once, and ${AGENTS} agents converge to the database`, async () => {
     // The conversations exist (one message each), and the agents have the inbox open.
     await Promise.all(Array.from({ length: CONVERSATIONS }, (_, i) => deliverUntilStored([cloudTextMessage({ from: contact(i), text: 'hello' })])));
-    const accounts = [inbox.owner];
-    for (let i = 1; i < AGENTS; i++) accounts.push(await joinAsAgent(inbox.server.url, inbox.owner, `agent-${i}-${Date.now()}@example.com`));
+    const accounts = [ctx.inbox.owner];
+    for (let i = 1; i < AGENTS; i++) accounts.push(await joinAsAgent(ctx.inbox.server.url, ctx.inbox.owner, `agent-${i}-${Date.now()}@example.com`));
     const conversationIds = (
-      await inbox.owner.client.json<{ conversations: { id: string }[] }>('GET', `/api/v1/conversations?workspaceId=${inbox.owner.workspaceId}&limit=100`)
+      await ctx.inbox.owner.client.json<{ conversations: { id: string }[] }>('GET', `/api/v1/conversations?workspaceId=${ctx.inbox.owner.workspaceId}&limit=100`)
     ).body.conversations.map((c) => c.id);
     expect(conversationIds).toHaveLength(CONVERSATIONS);
     for (const [i, account] of accounts.entries()) {
-      const agent = new InboxAgent(inbox.server.url, account.client, inbox.owner.workspaceId);
+      const agent = new InboxAgent(ctx.inbox.server.url, account.client, ctx.inbox.owner.workspaceId);
       agents.push(agent);
       await agent.connect();
       // Each agent has a few threads open; together they cover every conversation twice.
@@ -97,13 +86,13 @@ describe.skipIf(!runPostgres)('burst', () => {
     const storedMs = performance.now() - started;
 
     // Exactly once, by WhatsApp's message id.
-    const db = new pg.Client({ connectionString: database.url });
+    const db = new pg.Client({ connectionString: ctx.databaseUrl });
     await db.connect();
     let counts: Map<string, number>;
     try {
       const { rows } = await db.query<{ external_id: string; n: string }>(
         `select external_id, count(*) as n from messages where bot_id = $1 and direction = 'in' group by external_id`,
-        [inbox.botId],
+        [ctx.inbox.botId],
       );
       counts = new Map(rows.map((r) => [r.external_id, Number(r.n)]));
     } finally {
@@ -120,7 +109,7 @@ describe.skipIf(!runPostgres)('burst', () => {
     let diverged: string[] = [];
     const convergeStart = performance.now();
     for (;;) {
-      const truth = await databaseView(database.url, inbox.owner.workspaceId, threads);
+      const truth = await databaseView(ctx.databaseUrl, ctx.inbox.owner.workspaceId, threads);
       diverged = agents.flatMap((a, i) => differences(a.view(), truth).map((d) => `agent ${i}: ${d}`));
       if (diverged.length === 0 || performance.now() - convergeStart > 30_000) break;
       await sleep(250);

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { joinAsAgent, startCloudInbox, type CloudInbox } from '@/test/cloud-inbox';
+import { describe, expect, it } from 'vitest';
+import { joinAsAgent, useCloudInboxOnPostgres } from '@/test/cloud-inbox';
 import { cloudTextMessage, wamid } from '@/test/fake-graph-server';
 import { scaled } from '@/test/faults-scale';
 import { databaseView, differences, InboxAgent } from '@/test/inbox-agent';
-import { createPostgresDatabase, shouldRunPostgres, type TestDatabase } from '@/test/test-db';
+import { shouldRunPostgres } from '@/test/test-db';
 
 // Issue 9, "Client offline 60 s during traffic" (short form: 10 s): two agents go offline while
 // messages keep arriving and a colleague reads conversations. One loses its network (the server
@@ -20,33 +20,22 @@ const contact = (i: number) => `1555300${String(i).padStart(4, '0')}`;
 const runPostgres = await shouldRunPostgres();
 
 describe.skipIf(!runPostgres)('client offline during traffic', () => {
-  let database: TestDatabase;
-  let inbox: CloudInbox;
-  const agents: InboxAgent[] = [];
-
-  beforeAll(async () => {
-    database = await createPostgresDatabase();
-    inbox = await startCloudInbox({ env: { DATABASE_URL: database.url } });
-  });
-  afterAll(async () => {
-    for (const a of agents) a.close();
-    await inbox?.close();
-    await database?.drop();
-  });
+  const ctx = useCloudInboxOnPostgres();
+  const agents = ctx.agents;
 
   it(`catches up after ${OFFLINE_MS / 1000} s offline, whether its connection is recovered or not`, async () => {
-    for (let i = 0; i < CONVERSATIONS; i++) expect(await inbox.deliver([cloudTextMessage({ from: contact(i), text: 'hello' })])).toBe(200);
+    for (let i = 0; i < CONVERSATIONS; i++) expect(await ctx.inbox.deliver([cloudTextMessage({ from: contact(i), text: 'hello' })])).toBe(200);
     const ids = (
-      await inbox.owner.client.json<{ conversations: { id: string }[] }>('GET', `/api/v1/conversations?workspaceId=${inbox.owner.workspaceId}&limit=100`)
+      await ctx.inbox.owner.client.json<{ conversations: { id: string }[] }>('GET', `/api/v1/conversations?workspaceId=${ctx.inbox.owner.workspaceId}&limit=100`)
     ).body.conversations.map((c) => c.id);
     expect(ids).toHaveLength(CONVERSATIONS);
     const accounts = [
-      await joinAsAgent(inbox.server.url, inbox.owner, `dropped-${Date.now()}@example.com`),
-      await joinAsAgent(inbox.server.url, inbox.owner, `left-${Date.now()}@example.com`),
-      await joinAsAgent(inbox.server.url, inbox.owner, `stayed-${Date.now()}@example.com`),
+      await joinAsAgent(ctx.inbox.server.url, ctx.inbox.owner, `dropped-${Date.now()}@example.com`),
+      await joinAsAgent(ctx.inbox.server.url, ctx.inbox.owner, `left-${Date.now()}@example.com`),
+      await joinAsAgent(ctx.inbox.server.url, ctx.inbox.owner, `stayed-${Date.now()}@example.com`),
     ];
     for (const [i, account] of accounts.entries()) {
-      const agent = new InboxAgent(inbox.server.url, account.client, inbox.owner.workspaceId);
+      const agent = new InboxAgent(ctx.inbox.server.url, account.client, ctx.inbox.owner.workspaceId);
       agents.push(agent);
       await agent.connect();
       await agent.open(ids.slice(i * 5, i * 5 + 5).concat(ids.slice(15, 20)));
@@ -62,11 +51,11 @@ describe.skipIf(!runPostgres)('client offline during traffic', () => {
       let n = 0;
       while (sending) {
         const events = Array.from({ length: 5 }, () => cloudTextMessage({ from: contact(n++ % CONVERSATIONS), id: wamid(), text: `while away ${n}` }));
-        const status = await inbox.deliver(events);
+        const status = await ctx.inbox.deliver(events);
         if (status === 200) sent += events.length;
         else refused += events.length;
         if (n % 25 === 0) {
-          const res = await inbox.owner.client.request('POST', `/api/v1/conversations/${ids[(n / 25) % CONVERSATIONS]}/read`);
+          const res = await ctx.inbox.owner.client.request('POST', `/api/v1/conversations/${ids[(n / 25) % CONVERSATIONS]}/read`);
           if (res.ok) reads++;
           await res.arrayBuffer();
         }
@@ -95,7 +84,7 @@ describe.skipIf(!runPostgres)('client offline during traffic', () => {
     let diverged: string[] = [];
     const deadline = Date.now() + 15_000;
     for (;;) {
-      const truth = await databaseView(database.url, inbox.owner.workspaceId, threads);
+      const truth = await databaseView(ctx.databaseUrl, ctx.inbox.owner.workspaceId, threads);
       diverged = [
         ...differences(dropped.view(), truth).map((d) => `recovered: ${d}`),
         ...differences(left.view(), truth).map((d) => `refetched: ${d}`),

@@ -236,21 +236,7 @@ export class SessionManager implements SessionControl {
         this.opts.log.error({ err, botId: bot.id }, 'stored WhatsApp credentials are unreadable (APP_SECRET changed?)');
       }
       if (!linked) continue;
-      const restored = await this.locked(bot.id, async () => {
-        let lease: Lease | undefined;
-        if (this.opts.leases) {
-          // Another node runs it (several nodes share the database): leave it there.
-          const acquired = await this.opts.leases.acquire(bot.id, 'restore');
-          if (!acquired) return false;
-          lease = acquired;
-        }
-        await this.start(bot, 'qr', undefined, lease);
-        return true;
-      }).catch((err: unknown) => {
-        this.opts.log.error({ err, botId: bot.id }, 'restoring a WhatsApp session failed');
-        return false;
-      });
-      if (restored) restoredIds.push(bot.id);
+      if (await this.startAtBoot(bot, 'restoring a WhatsApp session failed')) restoredIds.push(bot.id);
     }
     // A QR on screen when the server stopped (a restart, a deploy): link again, so the tab that
     // re-subscribes shows a current QR rather than "expired". Only recent ones: an older QR would
@@ -268,20 +254,7 @@ export class SessionManager implements SessionControl {
         ),
       );
     for (const bot of midLink) {
-      const relinked = await this.locked(bot.id, async () => {
-        let lease: Lease | undefined;
-        if (this.opts.leases) {
-          const acquired = await this.opts.leases.acquire(bot.id, 'restore');
-          if (!acquired) return false;
-          lease = acquired;
-        }
-        await this.start(bot, 'qr', undefined, lease);
-        return true;
-      }).catch((err: unknown) => {
-        this.opts.log.error({ err, botId: bot.id }, 'linking again after a restart failed');
-        return false;
-      });
-      if (relinked) restoredIds.push(bot.id);
+      if (await this.startAtBoot(bot, 'linking again after a restart failed')) restoredIds.push(bot.id);
     }
     // Other sessions caught mid-link are reset, unless a live node holds them (it may be showing a QR).
     const stale = await db
@@ -366,6 +339,26 @@ export class SessionManager implements SessionControl {
   }
 
   // --- internals ---
+
+  /**
+   * Starts a session at boot (restore, or a QR that was on screen) unless another node holds its
+   * lease (several nodes share the database: leave it there). Resolves whether it started here.
+   */
+  private startAtBoot(bot: Bot, failure: string): Promise<boolean> {
+    return this.locked(bot.id, async () => {
+      let lease: Lease | undefined;
+      if (this.opts.leases) {
+        const acquired = await this.opts.leases.acquire(bot.id, 'restore');
+        if (!acquired) return false;
+        lease = acquired;
+      }
+      await this.start(bot, 'qr', undefined, lease);
+      return true;
+    }).catch((err: unknown) => {
+      this.opts.log.error({ err, botId: bot.id }, failure);
+      return false;
+    });
+  }
 
   /** The bot's lease for a new session here: the one held, or a fresh one; another node's → SessionElsewhereError. */
   private async claim(botId: string, reason: LeaseReason): Promise<Lease | undefined> {

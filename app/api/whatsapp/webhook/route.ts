@@ -1,5 +1,6 @@
 import { json, withPublic } from '@/lib/api/with-route';
 import { AppError } from '@/lib/errors';
+import { readBodyLimited } from '@/lib/http/read-body';
 import { findMessagingControl } from '@/lib/messaging/messaging-control';
 import type { RateLimitRule } from '@/lib/rate-limit/rate-limiter';
 import { findCloudAccounts, type CloudAccount } from '@/lib/services/cloud-api/find-cloud-accounts';
@@ -34,7 +35,8 @@ export const GET = withPublic({ rateLimit: [{ rule: VERIFY_PER_IP, key: ({ ip })
  * is stored; a storage failure answers 503 so Meta delivers it again (storing is idempotent).
  */
 export const POST = withPublic({ signed: true }, async ({ req, log }) => {
-  const raw = await readRawBody(req);
+  // The exact bytes (the signature covers them), refused past MAX_BODY_BYTES before and while reading.
+  const raw = await readBodyLimited(req, MAX_BODY_BYTES);
 
   let parsed: unknown;
   try {
@@ -89,28 +91,6 @@ export const POST = withPublic({ signed: true }, async ({ req, log }) => {
   }
   return json({ ok: true, received, duplicates, statuses, ignored });
 });
-
-/** The exact bytes (the signature covers them), refused past MAX_BODY_BYTES before and while reading. */
-async function readRawBody(req: Request): Promise<Buffer> {
-  const tooLarge = () => new AppError('payload_too_large', 'Request body is too large.');
-  const declared = Number(req.headers.get('content-length') ?? '0');
-  if (declared > MAX_BODY_BYTES) throw tooLarge();
-  if (!req.body) return Buffer.alloc(0);
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_BODY_BYTES) {
-      await reader.cancel().catch(() => {});
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks);
-}
 
 /** A database failure becomes 503: Meta retries non-2xx deliveries for days, so nothing is lost. */
 async function stored<T>(log: { error(obj: object, msg: string): void }, what: string, task: () => Promise<T>): Promise<T> {
