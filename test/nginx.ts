@@ -36,6 +36,18 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** Whether something accepts TCP connections on 127.0.0.1:`port` (a server under test coming up or going down). */
+export function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const c = connect(port, '127.0.0.1');
+    c.once('connect', () => {
+      c.destroy();
+      resolve(true);
+    });
+    c.once('error', () => resolve(false));
+  });
+}
+
 /**
  * The example's `upstream` and `server` blocks for this test: `upstreams` (host:port) replace the
  * example's server lines, `listen` its listen directive. `name` suffixes the upstream and map
@@ -113,15 +125,7 @@ export async function startNginx(servers: { upstreams: string[]; name?: string }
   const deadline = Date.now() + 10_000;
   for (const port of ports) {
     for (;;) {
-      const ok = await new Promise<boolean>((resolve) => {
-        const c = connect(port, '127.0.0.1');
-        c.once('connect', () => {
-          c.destroy();
-          resolve(true);
-        });
-        c.once('error', () => resolve(false));
-      });
-      if (ok) break;
+      if (await listening(port)) break;
       if (proc.exitCode !== null || Date.now() > deadline) throw new Error(`nginx did not start listening on ${port}:\n${out}`);
       await new Promise((r) => setTimeout(r, 50));
     }

@@ -1,9 +1,8 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { freePort } from './nginx';
+import { freePort, listening } from './nginx';
 
 // A PostgreSQL cluster of the test's own (initdb + postgres on a free port, socket in its own
 // folder), so an outage test can stop and start it without touching the shared server on 5432.
@@ -34,17 +33,6 @@ function command(bin: string, args: string[]): [string, string[]] {
   return asRoot ? ['runuser', ['-u', 'postgres', '--', bin, ...args]] : [bin, args];
 }
 
-async function accepting(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const c = connect(port, '127.0.0.1');
-    c.once('connect', () => {
-      c.destroy();
-      resolve(true);
-    });
-    c.once('error', () => resolve(false));
-  });
-}
-
 export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const bin = postgresBinDir();
   if (!bin) throw new Error('PostgreSQL server binaries are not installed (/usr/lib/postgresql/*/bin)');
@@ -67,7 +55,7 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
     const p = proc;
     exited = new Promise((resolve) => p.once('exit', () => resolve()));
     const deadline = Date.now() + 20_000;
-    while (!(await accepting(port))) {
+    while (!(await listening(port))) {
       if (p.exitCode !== null || Date.now() > deadline) throw new Error(`postgres did not start on ${port}`);
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -96,7 +84,7 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
     await exited;
     clearTimeout(hard);
     // runuser may exit before postgres does: wait until the port is closed.
-    while (await accepting(port)) await new Promise((r) => setTimeout(r, 25));
+    while (await listening(port)) await new Promise((r) => setTimeout(r, 25));
   };
 
   await start();

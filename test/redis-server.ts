@@ -1,9 +1,8 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { freePort } from './nginx';
+import { freePort, listening } from './nginx';
 
 // A Redis of the test's own (the same redis-server binary as the shared one on 6379), so a test
 // can stop and restart it without disturbing anyone else using the shared Redis. Its data is
@@ -22,17 +21,6 @@ export interface PrivateRedis {
   start(): Promise<void>;
   /** Stops it for good and removes its data. */
   destroy(): Promise<void>;
-}
-
-async function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const c = connect(port, '127.0.0.1');
-    c.once('connect', () => {
-      c.destroy();
-      resolve(true);
-    });
-    c.once('error', () => resolve(false));
-  });
 }
 
 export async function startPrivateRedis(): Promise<PrivateRedis> {
