@@ -155,7 +155,7 @@ describe('inbox on the real server', () => {
       ['POST', `/api/v1/conversations/${conv.id}/messages`, { text: '   ' }, 422, 'validation_failed'],
       ['POST', `/api/v1/conversations/${conv.id}/messages`, { text: 'x'.repeat(4097) }, 422, 'validation_failed'],
       ['POST', `/api/v1/conversations/${conv.id}/messages`, '{"text":', 400, 'invalid_json'],
-      ['POST', `/api/v1/conversations/${conv.id}/messages`, '{"text":"hi","__proto__":{"admin":true},"extra":1}', 422, 'validation_failed'],
+      ['POST', `/api/v1/conversations/${conv.id}/messages`, '{"text":"hi","__proto__":{"admin":true},"extra":1}', 400, 'bad_request'],
       ['PATCH', `/api/v1/conversations/${conv.id}`, { status: 'archived' }, 422, 'validation_failed'],
       ['PATCH', `/api/v1/conversations/${conv.id}`, {}, 422, 'validation_failed'],
       ['PATCH', `/api/v1/conversations/${conv.id}`, { assigneeId: outsider.userId }, 422, 'validation_failed'],
