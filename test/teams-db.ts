@@ -2,7 +2,6 @@ import { eq } from 'drizzle-orm';
 import type { Principal } from '@/lib/auth/principal';
 import type { DbHandle } from '@/lib/db';
 import { memberships, users, workspaces, type MembershipRole } from '@/lib/db/schema';
-import type { MembershipChange } from '@/lib/realtime/publish';
 import { listMemberships } from '@/lib/services/auth/list-memberships';
 
 // Workspaces with members of every role, straight in the database, for the teams service tests.
@@ -33,13 +32,3 @@ export async function roleOf(handle: DbHandle, workspaceId: string, userId: stri
   return rows.find((r) => r.ws === workspaceId)?.role ?? null;
 }
 
-/** A realtime facade that records membership changes (and ignores the rest). */
-export function recordingFacade(changes: MembershipChange[]) {
-  return {
-    publish: () => {},
-    disconnectRooms: () => {},
-    applyMembership: (c: MembershipChange) => void changes.push(c),
-    connectionCount: () => 0,
-    sseConnectionCount: () => 0,
-  };
-}

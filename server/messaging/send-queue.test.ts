@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type DbHandle, setDbHandle } from '@/lib/db';
 import { bots, conversations, messages, workspaces } from '@/lib/db/schema';
 import { installRealtime } from '@/lib/realtime/publish';
+import { recordingRealtime, type RecordedEvent } from '@/test/recording-realtime';
 import { openTestDb } from '@/test/test-db';
 import { SendQueue, type SendTarget } from './send-queue';
 
@@ -27,19 +28,13 @@ describe('SendQueue', () => {
   let cleanup: () => Promise<void>;
   let botId = '';
   let ws = '';
-  const events: { event: string; payload: Record<string, unknown> }[] = [];
+  const events: RecordedEvent[] = [];
   let queue: SendQueue | undefined;
 
   beforeAll(async () => {
     ({ handle, cleanup } = await openTestDb('pglite'));
     setDbHandle(handle);
-    installRealtime({
-      publish: (_rooms, event, payload) => void events.push({ event, payload: payload as unknown as Record<string, unknown> }),
-      disconnectRooms: () => {},
-      applyMembership: () => {},
-      connectionCount: () => 0,
-      sseConnectionCount: () => 0,
-    });
+    installRealtime(recordingRealtime({ events }));
     const [w] = await handle.db.insert(workspaces).values({ name: 'Acme' }).returning();
     ws = w!.id;
     const [b] = await handle.db.insert(bots).values({ workspaceId: ws, name: 'Bot', status: 'CONNECTED' }).returning();

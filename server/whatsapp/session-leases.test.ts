@@ -3,7 +3,8 @@ import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type DbHandle, setDbHandle } from '@/lib/db';
 import { bots, sessionLeases, workspaces, type Bot } from '@/lib/db/schema';
-import { installRealtime, type RealtimeFacade } from '@/lib/realtime/publish';
+import { installRealtime } from '@/lib/realtime/publish';
+import { recordingRealtime, type RecordedEvent } from '@/test/recording-realtime';
 import { setupTestEnv } from '@/test/setup-env';
 import { openTestDb } from '@/test/test-db';
 import { LeaseKeeper } from '../cluster/lease-keeper';
@@ -21,8 +22,7 @@ const log = pino({ level: 'silent' });
 const TIMING = { qrFirstMs: 5_000, qrNextMs: 1_000, qrRefs: 2, restartMs: 0 };
 const TTL = 600;
 
-type Published = { event: string; payload: Record<string, unknown> };
-const published: Published[] = [];
+const published: RecordedEvent[] = [];
 let handle: DbHandle;
 let workspaceId = '';
 
@@ -76,14 +76,7 @@ beforeAll(async () => {
   ({ handle } = await openTestDb('pglite'));
   setDbHandle(handle);
   workspaceId = (await handle.db.insert(workspaces).values({ name: 'Leased' }).returning())[0]!.id;
-  const facade: RealtimeFacade = {
-    publish: (_rooms, event, payload) => void published.push({ event, payload: payload as unknown as Record<string, unknown> }),
-    disconnectRooms: () => {},
-    applyMembership: () => {},
-    connectionCount: () => 0,
-    sseConnectionCount: () => 0,
-  };
-  installRealtime(facade);
+  installRealtime(recordingRealtime({ events: published }));
 });
 
 afterEach(async () => {

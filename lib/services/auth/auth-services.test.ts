@@ -5,9 +5,10 @@ import { signAccessToken } from '@/lib/auth/tokens';
 import { type DbHandle, setDbHandle } from '@/lib/db';
 import { memberships, sessions, users, workspaces } from '@/lib/db/schema';
 import { AppError } from '@/lib/errors';
-import { installRealtime, type RealtimeFacade } from '@/lib/realtime/publish';
+import { installRealtime } from '@/lib/realtime/publish';
 import { deriveKey } from '@/lib/secrets/app-secret';
 import { renameWorkspace } from '@/lib/services/workspaces/rename-workspace';
+import { recordingRealtime, type RecordedEvent } from '@/test/recording-realtime';
 import { setupTestEnv } from '@/test/setup-env';
 import { openTestDb, testDrivers } from '@/test/test-db';
 import { getAccount } from './get-account';
@@ -22,20 +23,13 @@ const drivers = await testDrivers();
 describe.each(drivers)('auth services on %s', (driver) => {
   let handle: DbHandle;
   let cleanup: () => Promise<void>;
-  const published: { rooms: unknown; event: string; payload: unknown }[] = [];
-  const disconnected: unknown[] = [];
+  const published: RecordedEvent[] = [];
+  const disconnected: (string | readonly string[])[] = [];
 
   beforeAll(async () => {
     ({ handle, cleanup } = await openTestDb(driver));
     setDbHandle(handle);
-    const facade: RealtimeFacade = {
-      publish: (rooms, event, payload) => void published.push({ rooms, event, payload }),
-      disconnectRooms: (rooms) => void disconnected.push(rooms),
-      applyMembership: () => {},
-      connectionCount: () => 0,
-      sseConnectionCount: () => 0,
-    };
-    installRealtime(facade);
+    installRealtime(recordingRealtime({ events: published, disconnected }));
   });
   afterAll(async () => {
     installRealtime(undefined);
@@ -135,16 +129,14 @@ describe.each(drivers)('auth services on %s', (driver) => {
     const strangerP = (await authenticate({ cookieHeader: `parley_session=${stranger.session.secret}` }))!;
 
     const spy = vi.fn();
-    installRealtime({
-      publish: async (rooms, event, payload) => {
-        const [row] = await handle.db.select().from(workspaces).where(eq(workspaces.id, owner.workspace.id));
-        spy(rooms, event, payload, row?.name);
-      },
-      disconnectRooms: () => {},
-      applyMembership: () => {},
-      connectionCount: () => 0,
-      sseConnectionCount: () => 0,
-    });
+    installRealtime(
+      recordingRealtime({
+        onPublish: async ({ rooms, event, payload }) => {
+          const [row] = await handle.db.select().from(workspaces).where(eq(workspaces.id, owner.workspace.id));
+          spy(rooms, event, payload, row?.name);
+        },
+      }),
+    );
     await renameWorkspace({ principal: ownerP, workspaceId: owner.workspace.id, name: '  Support team ' });
     await vi.waitFor(() => expect(spy).toHaveBeenCalledTimes(1));
     expect(spy).toHaveBeenCalledWith(

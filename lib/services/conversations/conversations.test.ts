@@ -5,8 +5,9 @@ import { type DbHandle, setDbHandle } from '@/lib/db';
 import { bots, conversations, memberships, messages, users, workspaces } from '@/lib/db/schema';
 import { AppError } from '@/lib/errors';
 import { installMessagingControl, type IngestedMessage } from '@/lib/messaging/messaging-control';
-import { installRealtime, type RealtimeFacade } from '@/lib/realtime/publish';
+import { installRealtime } from '@/lib/realtime/publish';
 import { listConversationsQuery } from '@/lib/validation/conversation';
+import { recordingRealtime, type RecordedEvent } from '@/test/recording-realtime';
 import { setupTestEnv } from '@/test/setup-env';
 import { openTestDb, testDrivers } from '@/test/test-db';
 import { applyMessageStatus } from './apply-message-status';
@@ -45,7 +46,7 @@ async function codeOf(p: Promise<unknown>): Promise<string> {
 describe.each(drivers)('conversations on %s', (driver) => {
   let handle: DbHandle;
   let cleanup: () => Promise<void>;
-  const events: { rooms: unknown; event: string; payload: Record<string, unknown>; rowsAtPublish?: number }[] = [];
+  const events: RecordedEvent[] = [];
   const enqueued: string[] = [];
   const afterInbound: IngestedMessage[] = [];
   let ws = '';
@@ -58,14 +59,7 @@ describe.each(drivers)('conversations on %s', (driver) => {
   beforeAll(async () => {
     ({ handle, cleanup } = await openTestDb(driver));
     setDbHandle(handle);
-    const facade: RealtimeFacade = {
-      publish: (rooms, event, payload) => void events.push({ rooms, event, payload: payload as unknown as Record<string, unknown> }),
-      disconnectRooms: () => {},
-      applyMembership: () => {},
-      connectionCount: () => 0,
-      sseConnectionCount: () => 0,
-    };
-    installRealtime(facade);
+    installRealtime(recordingRealtime({ events }));
     installMessagingControl({
       enqueue: (ids) => void enqueued.push(...ids),
       afterInbound: (items) => void afterInbound.push(...items),

@@ -4,6 +4,7 @@ import { type DbHandle, setDbHandle } from '@/lib/db';
 import { bots, conversations, messages, workspaces } from '@/lib/db/schema';
 import { installMessagingControl, type IngestedMessage } from '@/lib/messaging/messaging-control';
 import { installRealtime } from '@/lib/realtime/publish';
+import { recordingRealtime, type RecordedEvent } from '@/test/recording-realtime';
 import { setupTestEnv } from '@/test/setup-env';
 import { openTestDb, testDrivers } from '@/test/test-db';
 import { ingestInbound, type InboundInput } from './ingest-inbound';
@@ -29,20 +30,14 @@ const settle = <T>(p: Promise<T>) => p.then((value) => ({ ok: true as const, val
 describe.each(drivers)('ingestInbound batches on %s', (driver) => {
   let handle: DbHandle;
   let cleanup: () => Promise<void>;
-  const events: { event: string; payload: Record<string, unknown> }[] = [];
+  const events: RecordedEvent[] = [];
   const engineCalls: IngestedMessage[][] = [];
   let bot = { id: '', workspaceId: '' };
 
   beforeAll(async () => {
     ({ handle, cleanup } = await openTestDb(driver));
     setDbHandle(handle);
-    installRealtime({
-      publish: (_rooms, event, payload) => void events.push({ event, payload: payload as unknown as Record<string, unknown> }),
-      disconnectRooms: () => {},
-      applyMembership: () => {},
-      connectionCount: () => 0,
-      sseConnectionCount: () => 0,
-    });
+    installRealtime(recordingRealtime({ events }));
     installMessagingControl({ enqueue: () => {}, afterInbound: (items) => void engineCalls.push([...items]), applyReceipt: async () => false });
     const [w] = await handle.db.insert(workspaces).values({ name: 'Batch' }).returning();
     const [b] = await handle.db.insert(bots).values({ workspaceId: w!.id, name: 'Batch bot', status: 'CONNECTED' }).returning();

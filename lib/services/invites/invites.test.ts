@@ -5,7 +5,8 @@ import { type DbHandle, setDbHandle } from '@/lib/db';
 import { bots, invites } from '@/lib/db/schema';
 import { AppError } from '@/lib/errors';
 import { installRealtime, type MembershipChange } from '@/lib/realtime/publish';
-import { addUser, addWorkspace, principalFor, recordingFacade, roleOf } from '@/test/teams-db';
+import { recordingRealtime } from '@/test/recording-realtime';
+import { addUser, addWorkspace, principalFor, roleOf } from '@/test/teams-db';
 import { setupTestEnv } from '@/test/setup-env';
 import { openTestDb, testDrivers } from '@/test/test-db';
 import { acceptInvite } from './accept-invite';
@@ -44,7 +45,7 @@ describe.each(drivers)('invitations on %s', (driver) => {
   beforeAll(async () => {
     ({ handle, cleanup } = await openTestDb(driver));
     setDbHandle(handle);
-    installRealtime(recordingFacade(changes));
+    installRealtime(recordingRealtime({ changes }));
     owner = await addUser(handle, 'Olivia');
     admin = await addUser(handle, 'Adam');
     agent = await addUser(handle, 'Agnes');

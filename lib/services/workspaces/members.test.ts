@@ -4,7 +4,8 @@ import { type DbHandle, setDbHandle } from '@/lib/db';
 import { bots, conversations, memberships } from '@/lib/db/schema';
 import { AppError } from '@/lib/errors';
 import { installRealtime, type MembershipChange } from '@/lib/realtime/publish';
-import { addUser, addWorkspace, principalFor, recordingFacade, roleOf } from '@/test/teams-db';
+import { recordingRealtime } from '@/test/recording-realtime';
+import { addUser, addWorkspace, principalFor, roleOf } from '@/test/teams-db';
 import { setupTestEnv } from '@/test/setup-env';
 import { openTestDb, testDrivers } from '@/test/test-db';
 import { changeMemberRole } from './change-member-role';
@@ -35,7 +36,7 @@ describe.each(drivers)('members on %s', (driver) => {
   beforeAll(async () => {
     ({ handle, cleanup } = await openTestDb(driver));
     setDbHandle(handle);
-    installRealtime(recordingFacade(changes));
+    installRealtime(recordingRealtime({ changes }));
   });
   afterAll(async () => {
     installRealtime(undefined);
