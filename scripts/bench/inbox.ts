@@ -79,7 +79,8 @@ export async function inboxLatencyBench(opts: { trials: number; warmup?: number 
       const marker = `bench-${i}-${randomBytes(4).toString('hex')}`;
       await page.evaluate(armObserver(marker));
       const { t0, ack } = await post(marker);
-      await page.waitForFunction('window.__benchSeen !== undefined', undefined, { timeout: 10_000 });
+      // A function, not a string: the page's CSP (no 'unsafe-eval') refuses a string predicate.
+      await page.waitForFunction(() => (window as unknown as { __benchSeen?: unknown }).__benchSeen !== undefined, undefined, { timeout: 10_000 });
       const seen = (await page.evaluate('window.__benchSeen')) as { dom: number; frame: number };
       if (i >= warmup) {
         dom.push(seen.dom - t0);

@@ -106,7 +106,8 @@ export async function linkingBench(opts: { trials: number; restartMs: number; wa
           data: { phoneNumber: '15550100200', displayName: 'Bench phone' },
         });
         if (scan.status() !== 200) throw new Error(`scan failed: ${scan.status()} ${await scan.text()}`);
-        await page.waitForFunction('window.__benchLinked !== undefined', undefined, { timeout: 10_000 });
+        // A function, not a string: the page's CSP (no 'unsafe-eval') refuses a string predicate.
+        await page.waitForFunction(() => (window as unknown as { __benchLinked?: unknown }).__benchLinked !== undefined, undefined, { timeout: 10_000 });
         const seen = (await page.evaluate('window.__benchLinked')) as { dom: number; frame: number };
         if (i >= warmup) {
           dom.push(seen.dom - t0);
