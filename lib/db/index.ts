@@ -30,13 +30,15 @@ export interface OpenDbOptions {
   dataDir?: string;
   /** PGlite in memory (tests only). */
   inMemory?: boolean;
+  /** PostgreSQL pool size and how long a query waits for a free connection (tests use small ones). */
+  pool?: { max?: number; connectionTimeoutMillis?: number };
 }
 
 export async function openDb(opts: OpenDbOptions): Promise<DbHandle> {
   if (opts.databaseUrl) {
     const { default: pg } = await import('pg');
     const { drizzle } = await import('drizzle-orm/node-postgres');
-    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10, connectionTimeoutMillis: 5_000 });
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10, connectionTimeoutMillis: 5_000, ...opts.pool });
     // An idle client losing its server must not crash the process; the next query reports it.
     pool.on('error', () => {});
     const db = drizzle({ client: pool, schema }) as unknown as Db;

@@ -1,6 +1,7 @@
 import { inArray, eq } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { getDb } from '@/lib/db';
+import { retryUnreached } from '@/lib/db/retry-unreached';
 import { bots, conversations } from '@/lib/db/schema';
 import { createKeyedQueue } from '@/lib/keyed-queue';
 import type { IngestedMessage } from '@/lib/messaging/messaging-control';
@@ -10,7 +11,9 @@ import { readBotSettings } from '@/lib/validation/bot-settings';
 import { decideReplies } from '../bots/decide-replies';
 
 // Runs the bot engine on stored inbound messages: one conversation at a time, in arrival order,
-// so replies never interleave and a handoff stops the replies to the messages after it.
+// so replies never interleave and a handoff stops the replies to the messages after it. The
+// messages are stored already: a database that cannot be reached for a moment (a pool running
+// dry in a burst) delays the replies instead of skipping them.
 
 interface ConversationState {
   paused: boolean;
@@ -23,7 +26,14 @@ export class BotRunner {
   /** State reads asked for in the same turn of the event loop, answered by one query. */
   private reads = new Map<string, { resolve(s: ConversationState | undefined): void; reject(err: unknown): void }[]>();
 
-  constructor(private readonly opts: { log: Logger; now?: () => Date }) {}
+  constructor(private readonly opts: { log: Logger; now?: () => Date; retryDelaysMs?: readonly number[] }) {}
+
+  private retry<T>(fn: () => Promise<T>, what: string, conversationId: string): Promise<T> {
+    return retryUnreached(fn, {
+      delaysMs: this.opts.retryDelaysMs,
+      onRetry: (err, attempt) => this.opts.log.warn({ err, conversationId, attempt }, `bot engine: database unreachable for ${what}, retrying`),
+    });
+  }
 
   handle(items: readonly IngestedMessage[]): void {
     // A batch's messages per conversation, in order: one state read for each conversation's run.
@@ -59,11 +69,11 @@ export class BotRunner {
       }
       if (decision.handoff) {
         // Paused from here on: the messages after it in this batch get no replies either.
-        await flagHandoff({ conversationId });
+        await this.retry(() => flagHandoff({ conversationId }), 'the handoff', conversationId);
         return;
       }
       for (const text of decision.replies) {
-        await insertOutboundMessage({ conversationId, text, author: 'bot' });
+        await this.retry(() => insertOutboundMessage({ conversationId, text, author: 'bot' }), 'a reply', conversationId);
       }
     }
   }
@@ -82,12 +92,17 @@ export class BotRunner {
     this.reads = new Map();
     if (batch.size === 0) return;
     try {
-      const db = await getDb();
-      const rows = await db
-        .select({ id: conversations.id, paused: conversations.botPaused, status: bots.status, settings: bots.settings })
-        .from(conversations)
-        .innerJoin(bots, eq(bots.id, conversations.botId))
-        .where(inArray(conversations.id, [...batch.keys()]));
+      const ids = [...batch.keys()];
+      const rows = await this.retry(
+        async () =>
+          (await getDb())
+            .select({ id: conversations.id, paused: conversations.botPaused, status: bots.status, settings: bots.settings })
+            .from(conversations)
+            .innerJoin(bots, eq(bots.id, conversations.botId))
+            .where(inArray(conversations.id, ids)),
+        'the conversation state',
+        ids.join(','),
+      );
       const found = new Map(rows.map((r) => [r.id, r]));
       for (const [id, waiting] of batch) for (const w of waiting) w.resolve(found.get(id));
     } catch (err) {
