@@ -26,6 +26,7 @@ import { connectRedis, redactRedisUrl, type RedisConnection } from './cluster/re
 import { createRedisRateLimiter } from './cluster/redis-rate-limiter';
 import { RedisSseHub } from './cluster/redis-sse-hub';
 import { createResilientAdapter, type ResilientAdapter } from './cluster/socket-adapter';
+import { handleClientError } from './http/client-error';
 import { createRequestHandler } from './http/handle-request';
 import { bridgeRoute } from './http/route-bridge';
 import { securityHeaders } from './http/security-headers';
@@ -100,6 +101,8 @@ async function main(): Promise<void> {
     }),
   );
   httpServer.keepAliveTimeout = 65_000;
+  // Requests Node's parser refuses get an answer the client can read (server/http/client-error.ts).
+  httpServer.on('clientError', handleClientError);
 
   // Upgrades that are neither Socket.IO nor Next's dev HMR would otherwise hang until timeout.
   httpServer.on('upgrade', (req, socket) => {
