@@ -1,3 +1,5 @@
+import { errorChain } from '@/lib/db';
+
 /**
  * Group commit: callers submit items one by one, and items that arrive while a write is running
  * are written together by the next one (one transaction, multi-row statements) instead of one
@@ -96,8 +98,7 @@ export function createGroupCommit<I, O>(opts: GroupCommitOptions<I, O>): GroupCo
  * that is down, where retrying item by item would only multiply the waiting.
  */
 export function isStatementError(err: unknown): boolean {
-  for (let e: unknown = err; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
-    const code = (e as { code?: unknown }).code;
+  for (const { code } of errorChain(err)) {
     if (typeof code === 'string' && /^(22|23|40)[0-9A-Z]{3}$/.test(code)) return true;
   }
   return false;

@@ -134,10 +134,14 @@ export async function closeDb(): Promise<void> {
   if (pending) await (await pending).close();
 }
 
+/** An error and every error it wraps (`cause`): Drizzle wraps the driver's error in its own. */
+export function* errorChain(err: unknown): Generator<{ code?: unknown; message?: unknown; constraint?: unknown }> {
+  for (let e: unknown = err; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) yield e;
+}
+
 /** Postgres unique-violation, whichever driver raised it. */
 export function isUniqueViolation(err: unknown, constraint?: string): boolean {
-  for (let e: unknown = err; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
-    const pgErr = e as { code?: string; constraint?: string };
+  for (const pgErr of errorChain(err)) {
     if (pgErr.code === '23505') return constraint === undefined || pgErr.constraint === constraint;
   }
   return false;

@@ -1,3 +1,5 @@
+import { errorChain } from '@/lib/db';
+
 // Retries a database call whose failure came before any statement reached the database: the
 // pool had no free connection in time, or the server refused the connection. Nothing was
 // written, so running it again cannot store anything twice. Any other failure (a lost
@@ -7,8 +9,7 @@ const UNREACHED = /timeout exceeded when trying to connect|ECONNREFUSED/i;
 
 /** True when `err` (or an error it wraps) says the call never got a connection to the database. */
 export function isUnreachedDbError(err: unknown): boolean {
-  for (let e: unknown = err; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
-    const { code, message } = e as { code?: unknown; message?: unknown };
+  for (const { code, message } of errorChain(err)) {
     if (code === 'ECONNREFUSED') return true;
     if (typeof message === 'string' && UNREACHED.test(message)) return true;
   }

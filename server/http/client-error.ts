@@ -1,4 +1,5 @@
 import type { Duplex } from 'node:stream';
+import { AppError, errorBody } from '@/lib/errors';
 
 /** How long a refused connection keeps reading what the client is still sending. */
 const LINGER_MS = 2_000;
@@ -25,7 +26,7 @@ export function handleClientError(err: Error & { code?: string }, socket: Duplex
       : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
         ? [408, 'Request Timeout', 'The request took too long to arrive.']
         : [400, 'Bad Request', 'The request is not valid HTTP.'];
-  const body = JSON.stringify({ error: { code: 'bad_request', message } });
+  const body = JSON.stringify(errorBody(new AppError('bad_request', message)));
   // The parser's own data listener goes: nothing more is parsed on this connection.
   socket.removeAllListeners('data');
   socket.on('data', () => {});
